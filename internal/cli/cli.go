@@ -1,0 +1,160 @@
+// Package cli implements the stalix-build verbs. main only calls Run, so
+// tests drive the whole tool in-process.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitFail  = 1
+	ExitUsage = 2
+)
+
+// Env is what a verb runs with.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Dir            string // working directory, for finding the project root
+}
+
+type verb struct {
+	name    string
+	summary string
+	run     func(e *Env, args []string) error
+}
+
+var verbs []verb
+
+func register(name, summary string, run func(e *Env, args []string) error) {
+	verbs = append(verbs, verb{name, summary, run})
+}
+
+// usageError makes Run exit 2.
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// Run runs one command line and returns the exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	wd, _ := os.Getwd()
+	e := &Env{Stdout: stdout, Stderr: stderr, Dir: wd}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	sort.Slice(verbs, func(i, j int) bool { return verbs[i].name < verbs[j].name })
+	for _, v := range verbs {
+		if v.name == args[0] {
+			err := v.run(e, args[1:])
+			var ue *usageError
+			switch {
+			case err == nil:
+				return ExitOK
+			case errors.Is(err, flag.ErrHelp):
+				return ExitOK
+			case errors.As(err, &ue):
+				fmt.Fprintf(stderr, "stalix-build %s: %s\n(see stalix-build %s --help)\n", v.name, ue.msg, v.name)
+				return ExitUsage
+			default:
+				fmt.Fprintf(stderr, "stalix-build %s: %v\n", v.name, err)
+				return ExitFail
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "stalix-build: unknown command %q\n", args[0])
+	printUsage(stderr)
+	return ExitUsage
+}
+
+func printUsage(w io.Writer) {
+	sort.Slice(verbs, func(i, j int) bool { return verbs[i].name < verbs[j].name })
+	fmt.Fprintln(w, "usage: stalix-build COMMAND [flags] [args]\n\ncommands:")
+	for _, v := range verbs {
+		fmt.Fprintf(w, "  %-8s %s\n", v.name, v.summary)
+	}
+	fmt.Fprintln(w, "\nRun stalix-build COMMAND --help for a command's flags.")
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// common are the flags every verb that reads recipes takes.
+type common struct {
+	store    string
+	overlays stringList
+	root     string
+}
+
+func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.Stderr, "usage: stalix-build %s %s\n\n%s\n\nflags:\n", name, args, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (c *common) add(fs *flag.FlagSet) {
+	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
+	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
+	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: found from the working directory, or $STALIX_ROOT)")
+}
+
+// parse parses flags; Go's flag stops at the first positional argument, so
+// flags after it are parsed too, as users of other build tools expect.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// projectRoot finds the directory holding stages/stages.toml.
+func (c *common) projectRoot(e *Env) (string, error) {
+	if c.root != "" {
+		return c.root, nil
+	}
+	if r := os.Getenv("STALIX_ROOT"); r != "" {
+		return r, nil
+	}
+	d := e.Dir
+	for {
+		if _, err := os.Stat(filepath.Join(d, "stages", "stages.toml")); err == nil {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no stages/stages.toml in %s or above: run from a stalix-build checkout or pass --root", e.Dir)
+		}
+		d = parent
+	}
+}

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+func init() {
+	register("plan", "list the nodes of a profile in build order with their store paths", runPlan)
+	register("graph", "print a profile's build graph as Graphviz DOT", runGraph)
+	register("why", "show one dependency path from a profile to a package", runWhy)
+	register("render", "print the rendered build script of a package", runRender)
+}
+
+func runPlan(e *Env, args []string) error {
+	var c common
+	fs := newFlags(e, "plan", "PROFILE|PKG [--target T] [--json]", "List the nodes in build order: name, version, store path, and whether the store has it.")
+	c.add(fs)
+	var targets stringList
+	fs.Var(&targets, "target", "target architecture (repeatable; default: the profile's targets)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PROFILE or PKG, got %d arguments", len(pos))
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], targets)
+	if err != nil {
+		return err
+	}
+	s, err := c.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	markCached(pl, s)
+	if *asJSON {
+		type row struct {
+			Name    string `json:"name"`
+			Version string `json:"version"`
+			Target  string `json:"target"`
+			Stage   string `json:"stage"`
+			Out     string `json:"out"`
+			Cached  bool   `json:"cached"`
+		}
+		rows := []row{}
+		for _, n := range pl.Nodes {
+			rows = append(rows, row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Out(), n.Cached})
+		}
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	for _, n := range pl.Nodes {
+		mark := " "
+		if n.Cached {
+			mark = "*"
+		}
+		fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, n.Target.Arch, n.Out())
+	}
+	fmt.Fprintf(e.Stdout, "%d nodes (* = in the store)\n", len(pl.Nodes))
+	return nil
+}
+
+func runGraph(e *Env, args []string) error {
+	var c common
+	fs := newFlags(e, "graph", "PROFILE [--target T]", "Print the build graph as Graphviz DOT (edges point from a node to what it needs).")
+	c.add(fs)
+	var targets stringList
+	fs.Var(&targets, "target", "target architecture (repeatable)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PROFILE")
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], targets)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("digraph stalix {\n  rankdir=LR;\n")
+	for _, n := range pl.Nodes {
+		fmt.Fprintf(&b, "  %q [label=%q];\n", n.ID(), n.Name+"-"+n.Version+"\\n"+n.Target.Arch+" "+n.Stage)
+	}
+	for _, n := range pl.Nodes {
+		for _, d := range n.Deps {
+			fmt.Fprintf(&b, "  %q -> %q;\n", n.ID(), d.ID())
+		}
+		for _, d := range n.Runtime {
+			fmt.Fprintf(&b, "  %q -> %q [style=dashed];\n", n.ID(), d.ID())
+		}
+	}
+	b.WriteString("}\n")
+	_, err = fmt.Fprint(e.Stdout, b.String())
+	return err
+}
+
+func runWhy(e *Env, args []string) error {
+	var c common
+	fs := newFlags(e, "why", "PROFILE PKG", "Show one dependency path from the profile's packages to PKG.")
+	c.add(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want PROFILE and PKG")
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], nil)
+	if err != nil {
+		return err
+	}
+	path := pl.Why(pos[1])
+	if path == nil {
+		if _, err := p.repo.Get(pos[1]); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s does not need %s", pos[0], pos[1])
+	}
+	parts := make([]string, len(path))
+	for i, n := range path {
+		parts[i] = n.ID()
+	}
+	fmt.Fprintln(e.Stdout, strings.Join(parts, " -> "))
+	return nil
+}
+
+func runRender(e *Env, args []string) error {
+	var c common
+	fs := newFlags(e, "render", "PKG [--target T]", "Print the build script of PKG as the sandbox runs it.")
+	c.add(fs)
+	target := fs.String("target", "x86_64", "target architecture")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PKG")
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], []string{*target})
+	if err != nil {
+		return err
+	}
+	n := pl.Find(pos[0] + "@" + *target)
+	if n == nil {
+		n = pl.Find(pos[0])
+	}
+	fmt.Fprintf(e.Stdout, "# %s\n%s", n.Out(), n.Script)
+	return nil
+}

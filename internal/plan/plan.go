@@ -1,0 +1,299 @@
+// Package plan expands a profile into a graph of build nodes, renders each
+// node's script and names its output by a hash of everything it depends on.
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/recipe"
+)
+
+// Node is one rendered build of one recipe for one target.
+type Node struct {
+	Name      string
+	Version   string
+	Recipe    *recipe.Recipe // with the target's overrides applied
+	Target    recipe.Target
+	Stage     string
+	Toolchain string
+	Seed      bool // the sandbox gets the seed
+	Sources   []recipe.Source
+	Options   map[string]any
+	Deps      []*Node // build inputs: tools, libs and the stage's implicit ones
+	Runtime   []*Node // installed with this node in images
+	Script    string
+	Hash      string
+	Cached    bool
+}
+
+// ID names a node uniquely within a plan.
+func (n *Node) ID() string { return n.Name + "@" + n.Target.Arch }
+
+// Base is the store entry's directory name.
+func (n *Node) Base() string { return n.Hash + "-" + n.Name + "-" + n.Version }
+
+// Out is the node's path inside sandboxes and images.
+func (n *Node) Out() string { return StoreDir + "/" + n.Base() }
+
+// Plan is a whole graph, nodes in build order (dependencies first).
+type Plan struct {
+	Nodes []*Node
+	// Roots are the profile's packages per target, in profile order.
+	Roots map[string][]*Node
+}
+
+// Config is what the planner reads besides the profile.
+type Config struct {
+	Repo     *recipe.Repo
+	Stages   *Stages
+	SeedHash string // content hash of the seed lock; part of every seed-stage node
+}
+
+type planner struct {
+	cfg      Config
+	prof     *profile.Profile
+	render   *recipe.Renderer
+	nodes    map[string]*Node
+	order    []*Node
+	visiting []string
+}
+
+// ForProfile plans every package of prof for each of targets (the profile's
+// own targets when none are given). Host-side nodes are shared.
+func ForProfile(cfg Config, prof *profile.Profile, targets ...string) (*Plan, error) {
+	if len(targets) == 0 {
+		targets = prof.Targets
+	}
+	return build(cfg, prof, targets, RootNames(prof))
+}
+
+// ForPackages plans the named packages alone, with an empty profile.
+func ForPackages(cfg Config, target string, names ...string) (*Plan, error) {
+	prof := &profile.Profile{Name: "packages", Toolchain: "seed", Targets: []string{target}}
+	return build(cfg, prof, []string{target}, names)
+}
+
+// RootNames lists the packages a profile asks for, plus runit when it is the init.
+func RootNames(prof *profile.Profile) []string {
+	names := append([]string(nil), prof.Packages...)
+	if prof.Init == "runit" && !containsString(names, "runit") {
+		names = append(names, "runit")
+	}
+	if prof.Kernel != "" && !containsString(names, prof.Kernel) {
+		names = append(names, prof.Kernel)
+	}
+	return names
+}
+
+func build(cfg Config, prof *profile.Profile, targets, names []string) (*Plan, error) {
+	r, err := recipe.NewRenderer(cfg.Repo)
+	if err != nil {
+		return nil, err
+	}
+	p := &planner{cfg: cfg, prof: prof, render: r, nodes: map[string]*Node{}}
+	out := &Plan{Roots: map[string][]*Node{}}
+	for _, t := range targets {
+		for _, name := range names {
+			n, err := p.visit(name, t, "profile "+prof.File)
+			if err != nil {
+				return nil, err
+			}
+			out.Roots[t] = append(out.Roots[t], n)
+		}
+	}
+	out.Nodes = p.order
+	return out, nil
+}
+
+func (p *planner) visit(name, arch, from string) (*Node, error) {
+	id := name + "@" + arch
+	if n, ok := p.nodes[id]; ok {
+		return n, nil
+	}
+	for i, v := range p.visiting {
+		if v == id {
+			cycle := append(append([]string(nil), p.visiting[i:]...), id)
+			return nil, fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " -> "))
+		}
+	}
+	base, err := p.cfg.Repo.Get(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
+	p.visiting = append(p.visiting, id)
+	defer func() { p.visiting = p.visiting[:len(p.visiting)-1] }()
+
+	rc := base.ForTarget(arch)
+	tgt, err := TargetFor(arch)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.cfg.Stages.Get(rc.StageName())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rc.File, err)
+	}
+	n := &Node{
+		Name: rc.Name, Version: rc.Version, Recipe: rc, Target: tgt,
+		Stage: st.Name, Toolchain: p.prof.Toolchain, Seed: st.Seed,
+		Sources: rc.Sources, Options: recipe.MergeOptions(rc.Options, p.options(rc.Name)),
+	}
+	if p.prof.Kernel == rc.Name && len(p.prof.KernelConfig) > 0 {
+		n.Options["kernel_config"] = append([]string(nil), p.prof.KernelConfig...)
+	}
+	add := func(list []string, depArch string, into *[]*Node) error {
+		for _, d := range list {
+			if d == rc.Name {
+				continue // a stage's implicit package does not depend on itself
+			}
+			dn, err := p.visit(d, depArch, rc.File)
+			if err != nil {
+				return err
+			}
+			if !containsNode(*into, dn) {
+				*into = append(*into, dn)
+			}
+		}
+		return nil
+	}
+	if err := add(rc.Deps.Tools, Host, &n.Deps); err != nil {
+		return nil, err
+	}
+	if err := add(rc.Deps.Libs, arch, &n.Deps); err != nil {
+		return nil, err
+	}
+	if err := add(st.Implicit, arch, &n.Deps); err != nil {
+		return nil, err
+	}
+	if err := add(rc.Deps.Runtime, arch, &n.Runtime); err != nil {
+		return nil, err
+	}
+	if err := p.finish(n); err != nil {
+		return nil, err
+	}
+	p.nodes[id] = n
+	p.order = append(p.order, n)
+	return n, nil
+}
+
+func (p *planner) options(name string) map[string]any {
+	if p.prof.Options == nil {
+		return nil
+	}
+	return p.prof.Options[name]
+}
+
+// finish renders the script and takes the hash. The script is rendered with
+// a placeholder for the node's own path, hashed, then the placeholder is
+// replaced by the real path, as Nix does for self-references.
+func (p *planner) finish(n *Node) error {
+	host, _ := TargetFor(Host)
+	deps := map[string]string{}
+	for _, d := range n.Deps {
+		deps[d.Name] = d.Out()
+	}
+	ph := placeholder(n.Name, n.Version)
+	script, err := p.render.Render(n.Recipe, recipe.Context{
+		Name: n.Name, Version: n.Version, Out: ph, Stage: n.Stage,
+		Target: n.Target, Host: host, Deps: deps, Options: n.Options,
+	})
+	if err != nil {
+		return err
+	}
+	seed := "-"
+	if n.Seed {
+		seed = p.cfg.SeedHash
+	}
+	n.Hash = shortDigest(n.encode(script, seed))
+	n.Script = strings.ReplaceAll(script, ph, n.Out())
+	return nil
+}
+
+// Closure returns roots and everything they need at run time, sorted by ID.
+func Closure(roots []*Node) []*Node {
+	seen := map[*Node]bool{}
+	var out []*Node
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		out = append(out, n)
+		for _, r := range n.Runtime {
+			walk(r)
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID() < out[j].ID() })
+	return out
+}
+
+// Find returns the first node called name (optionally name@arch).
+func (pl *Plan) Find(name string) *Node {
+	for _, n := range pl.Nodes {
+		if n.Name == name || n.ID() == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// Why returns one dependency path from a profile root to the node called name.
+func (pl *Plan) Why(name string) []*Node {
+	archs := make([]string, 0, len(pl.Roots))
+	for a := range pl.Roots {
+		archs = append(archs, a)
+	}
+	sort.Strings(archs)
+	seen := map[*Node]bool{}
+	var path []*Node
+	var dfs func(n *Node) bool
+	dfs = func(n *Node) bool {
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		path = append(path, n)
+		if n.Name == name || n.ID() == name {
+			return true
+		}
+		for _, d := range append(append([]*Node(nil), n.Deps...), n.Runtime...) {
+			if dfs(d) {
+				return true
+			}
+		}
+		path = path[:len(path)-1]
+		return false
+	}
+	for _, a := range archs {
+		for _, r := range pl.Roots[a] {
+			if dfs(r) {
+				return path
+			}
+		}
+	}
+	return nil
+}
+
+func containsNode(list []*Node, n *Node) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,2 @@
+{% extends "make.sh" %}
+{% block make_flags %}GREETING={{ options.greeting }} ZLIB={{ deps.libz }}{% endblock %}

@@ -1,0 +1,2 @@
+{% extends "make.sh" %}
+{% block make_flags %}{% if options.shared %}SHARED=1{% endif %}{% endblock %}

@@ -1,0 +1,2 @@
+{% extends "base.sh" %}
+{% block install %}mkdir -p {{ out }}/bin{% endblock %}

@@ -1,0 +1,203 @@
+// Package profile loads image definitions from profiles/*.toml.
+package profile
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"stalix.dev/stalix-build/internal/recipe"
+)
+
+// User is an account the image carries besides root.
+type User struct {
+	Name     string `toml:"name"`
+	UID      int    `toml:"uid"`
+	GID      int    `toml:"gid"`
+	Home     string `toml:"home"`
+	Shell    string `toml:"shell"`
+	Password string `toml:"password"` // a crypt(3) hash; empty locks the account
+}
+
+// Initramfs, Disk and Tar describe the outputs; a nil pointer means "not built".
+type Initramfs struct {
+	Compression string `toml:"compression"` // zstd (default) or gzip
+}
+
+type Disk struct {
+	Size string `toml:"size"` // e.g. "256M"
+	ESP  string `toml:"esp"`  // e.g. "64M"
+}
+
+type Tar struct{}
+
+type Outputs struct {
+	Initramfs *Initramfs `toml:"initramfs"`
+	Disk      *Disk      `toml:"disk"`
+	Tar       *Tar       `toml:"tar"`
+}
+
+// Profile is what an image holds.
+type Profile struct {
+	Name         string                    `toml:"name"`
+	Description  string                    `toml:"description"`
+	Targets      []string                  `toml:"targets"`
+	Packages     []string                  `toml:"packages"`
+	Services     []string                  `toml:"services"`
+	Hostname     string                    `toml:"hostname"`
+	Init         string                    `toml:"init"`
+	Toolchain    string                    `toml:"toolchain"`
+	Kernel       string                    `toml:"kernel"`
+	KernelConfig []string                  `toml:"kernel_config"`
+	RootPassword string                    `toml:"root_password"`
+	Users        []User                    `toml:"users"`
+	Files        map[string]string         `toml:"files"`
+	Options      map[string]map[string]any `toml:"options"`
+	Outputs      Outputs                   `toml:"outputs"`
+
+	File string `toml:"-"`
+}
+
+// Inits are the PID 1 choices a profile may make.
+var Inits = []string{"busybox-runit", "runit"}
+
+// Load reads and checks a profile file.
+func Load(path string) (*Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes profile TOML; path is for errors.
+func Parse(path string, data []byte) (*Profile, error) {
+	var p Profile
+	md, err := toml.Decode(string(data), &p)
+	if err != nil {
+		return nil, recipe.TOMLError(path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, fmt.Errorf("%s: unknown key %s", path, und[0].String())
+	}
+	p.File = path
+	p.setDefaults(md.IsDefined("kernel"))
+	return &p, p.validate()
+}
+
+func (p *Profile) setDefaults(kernelSet bool) {
+	if len(p.Targets) == 0 {
+		p.Targets = []string{"x86_64"}
+	}
+	if p.Hostname == "" {
+		p.Hostname = "stalix"
+	}
+	if p.Init == "" {
+		p.Init = "busybox-runit"
+	}
+	if p.Toolchain == "" {
+		p.Toolchain = "seed"
+	}
+	if p.Kernel == "" && !kernelSet {
+		p.Kernel = "linux"
+	}
+	if p.Outputs.Initramfs != nil && p.Outputs.Initramfs.Compression == "" {
+		p.Outputs.Initramfs.Compression = "zstd"
+	}
+	if p.Outputs.Disk != nil {
+		if p.Outputs.Disk.Size == "" {
+			p.Outputs.Disk.Size = "256M"
+		}
+		if p.Outputs.Disk.ESP == "" {
+			p.Outputs.Disk.ESP = "64M"
+		}
+	}
+}
+
+func (p *Profile) validate() error {
+	if p.Name == "" {
+		return fmt.Errorf("%s: missing name", p.File)
+	}
+	for _, t := range p.Targets {
+		if t != "x86_64" && t != "aarch64" {
+			return fmt.Errorf("%s: target %q is not supported (use x86_64 or aarch64)", p.File, t)
+		}
+	}
+	if !contains(Inits, p.Init) {
+		return fmt.Errorf("%s: init %q is not supported (use %s)", p.File, p.Init, strings.Join(Inits, " or "))
+	}
+	if c := p.Outputs.Initramfs; c != nil && c.Compression != "zstd" && c.Compression != "gzip" {
+		return fmt.Errorf("%s: outputs.initramfs.compression %q: use zstd or gzip", p.File, c.Compression)
+	}
+	if d := p.Outputs.Disk; d != nil {
+		if _, err := ParseSize(d.Size); err != nil {
+			return fmt.Errorf("%s: outputs.disk.size: %w", p.File, err)
+		}
+		if _, err := ParseSize(d.ESP); err != nil {
+			return fmt.Errorf("%s: outputs.disk.esp: %w", p.File, err)
+		}
+	}
+	seen := map[string]bool{}
+	for _, u := range p.Users {
+		if u.Name == "" || u.Name == "root" || seen[u.Name] {
+			return fmt.Errorf("%s: user %q: names must be set, unique and not root", p.File, u.Name)
+		}
+		seen[u.Name] = true
+	}
+	for path := range p.Files {
+		if !strings.HasPrefix(path, "/") || strings.Contains(path, "..") {
+			return fmt.Errorf("%s: files: %q must be an absolute path without ..", p.File, path)
+		}
+	}
+	return nil
+}
+
+// FilePaths lists the profile's extra files in sorted order.
+func (p *Profile) FilePaths() []string {
+	out := make([]string, 0, len(p.Files))
+	for k := range p.Files {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// HasTarget reports whether the profile is built for arch.
+func (p *Profile) HasTarget(arch string) bool { return contains(p.Targets, arch) }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseSize reads sizes like 256M, 1G, 4096 (bytes) or 64MiB.
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "IB"), "B")
+	mult := int64(1)
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		}
+		if mult > 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("size %q: write a positive number with an optional K, M or G suffix", s)
+	}
+	return n * mult, nil
+}

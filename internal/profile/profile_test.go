@@ -1,0 +1,60 @@
+package profile
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	cases := []struct {
+		name, text, err string
+	}{
+		{"defaults", "name = \"m\"\n[outputs.disk]\n", ""},
+		{"bad target", "name = \"m\"\ntargets = [\"riscv\"]\n", "target \"riscv\" is not supported"},
+		{"bad init", "name = \"m\"\ninit = \"systemd\"\n", "init \"systemd\" is not supported"},
+		{"bad size", "name = \"m\"\n[outputs.disk]\nsize = \"big\"\n", "outputs.disk.size"},
+		{"bad file", "name = \"m\"\n[files]\n\"etc/x\" = \"y\"\n", "must be an absolute path"},
+		{"root user", "name = \"m\"\n[[users]]\nname = \"root\"\n", "not root"},
+		{"syntax", "name = \"m\n", "p.toml:1:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Parse("p.toml", []byte(c.text))
+			if c.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Init != "busybox-runit" || p.Kernel != "linux" || p.Outputs.Disk.Size != "256M" || p.Targets[0] != "x86_64" {
+					t.Errorf("defaults not applied: %+v", p)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("error %v, want %q", err, c.err)
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"64M": 64 << 20, "1G": 1 << 30, "4096": 4096, "256MiB": 256 << 20, "8k": 8 << 10} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "M", "-1M", "x"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("name = \"m\"\npackages = [\"busybox\"]\n[outputs.disk]\nsize = \"1G\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse("f.toml", data)
+		if err == nil && (p.Name == "" || len(p.Targets) == 0) {
+			t.Fatal("accepted a profile without name or targets")
+		}
+	})
+}

@@ -1,0 +1,184 @@
+package recipe
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// TemplatesDir is the directory in a recipe tree that holds shared templates.
+const TemplatesDir = "_templates"
+
+// Repo is a set of recipe trees. Later trees (overlays) shadow earlier ones.
+type Repo struct {
+	Roots   []string
+	recipes map[string]*Recipe
+}
+
+// Open loads every recipe under base and then under each overlay; an
+// overlay's recipe replaces the built-in one of the same name.
+func Open(base string, overlays ...string) (*Repo, error) {
+	r := &Repo{recipes: map[string]*Recipe{}}
+	for i, root := range append([]string{base}, overlays...) {
+		abs, err := filepath.Abs(root)
+		if err != nil {
+			return nil, err
+		}
+		found, err := loadTree(abs)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 && len(found) == 0 && !hasTemplates(abs) {
+			return nil, fmt.Errorf("recipe overlay %s holds no recipes (expected <category>/<name>/recipe.toml)", root)
+		}
+		for _, rc := range found {
+			r.recipes[rc.Name] = rc
+		}
+		r.Roots = append(r.Roots, abs)
+	}
+	return r, nil
+}
+
+func hasTemplates(root string) bool {
+	st, err := os.Stat(filepath.Join(root, TemplatesDir))
+	return err == nil && st.IsDir()
+}
+
+// loadTree reads <root>/<category>/<name>/recipe.toml in sorted order.
+func loadTree(root string) ([]*Recipe, error) {
+	st, err := os.Stat(root)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("recipe tree %s does not exist", root)
+		}
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("recipe tree %s is not a directory", root)
+	}
+	files, err := filepath.Glob(filepath.Join(root, "*", "*", "recipe.toml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	byName := map[string]*Recipe{}
+	var out []*Recipe
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(f))), "_") {
+			continue
+		}
+		rc, err := LoadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		rc.Root = root
+		if prev, ok := byName[rc.Name]; ok {
+			return nil, fmt.Errorf("duplicate recipe %q: %s has version %s, %s has version %s; remove or rename one",
+				rc.Name, prev.File, prev.Version, rc.File, rc.Version)
+		}
+		byName[rc.Name] = rc
+		out = append(out, rc)
+	}
+	return out, nil
+}
+
+// LoadFile parses one recipe.toml.
+func LoadFile(path string) (*Recipe, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes recipe.toml text; path is used in errors and to find build.sh.
+func Parse(path string, data []byte) (*Recipe, error) {
+	var rc Recipe
+	md, err := toml.Decode(string(data), &rc)
+	if err != nil {
+		return nil, TOMLError(path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		line, col := keyPosition(data, und[0])
+		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, source, deps, options, target)",
+			path, line, col, strings.Join(keys, ", "))
+	}
+	rc.File = path
+	rc.Dir = filepath.Dir(path)
+	if err := rc.validate(); err != nil {
+		return nil, err
+	}
+	return &rc, nil
+}
+
+var lineRE = regexp.MustCompile(`^toml: line (\d+)`)
+
+// TOMLError turns a TOML decode error into file:line:column form.
+func TOMLError(path string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s:%d:%d: %s", path, pe.Position.Line, pe.Position.Col, pe.Message)
+	}
+	// Type mismatches come back as plain text that names only the line.
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("%s:%s:1: %s", path, m[1], strings.TrimPrefix(err.Error(), "toml: "))
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// Get returns the recipe called name, or an error that suggests close names.
+func (r *Repo) Get(name string) (*Recipe, error) {
+	if rc, ok := r.recipes[name]; ok {
+		return rc, nil
+	}
+	return nil, &UnknownError{Name: name, Closest: Closest(name, r.Names(), 3)}
+}
+
+// Names lists every recipe name in sorted order.
+func (r *Repo) Names() []string {
+	names := make([]string, 0, len(r.recipes))
+	for n := range r.recipes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// UnknownError is returned for a name no recipe has.
+type UnknownError struct {
+	Name    string
+	Closest []string
+}
+
+func (e *UnknownError) Error() string {
+	if len(e.Closest) == 0 {
+		return fmt.Sprintf("unknown package %q", e.Name)
+	}
+	return fmt.Sprintf("unknown package %q (did you mean %s?)", e.Name, strings.Join(e.Closest, ", "))
+}
+
+// keyPosition finds where key's last part is defined, since the decoder's
+// metadata does not keep positions of keys it did not use.
+func keyPosition(data []byte, key toml.Key) (int, int) {
+	last := key[len(key)-1]
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimLeft(line, " \t[")
+		if strings.HasPrefix(t, last) {
+			rest := strings.TrimLeft(t[len(last):], " \t]")
+			if rest == "" || strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, ".") {
+				return i + 1, len(line) - len(strings.TrimLeft(line, " \t")) + 1
+			}
+		}
+	}
+	return 1, 1
+}

@@ -1,0 +1,136 @@
+// Package recipe loads recipe.toml files and renders their build.sh templates.
+package recipe
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+)
+
+// Source is one pinned input file of a recipe.
+type Source struct {
+	URL    string `toml:"url"`
+	SHA256 string `toml:"sha256"`
+	Debian string `toml:"debian"`
+	File   string `toml:"file"`
+	Strip  int    `toml:"strip"`
+	Dest   string `toml:"dest"`
+}
+
+// FileName is the name the source is known by in the cache and in errors.
+func (s Source) FileName() string {
+	if s.File != "" {
+		return s.File
+	}
+	if s.URL != "" {
+		return filepath.Base(s.URL)
+	}
+	return s.SHA256
+}
+
+// Deps lists dependencies by role. Tools run on the build host; libs are
+// linked for the target; runtime packages are installed alongside.
+type Deps struct {
+	Tools   []string `toml:"tools"`
+	Libs    []string `toml:"libs"`
+	Runtime []string `toml:"runtime"`
+}
+
+// Override holds what a [target.<arch>] table may change.
+type Override struct {
+	Options map[string]any `toml:"options"`
+	Deps    *Deps          `toml:"deps"`
+	Sources []Source       `toml:"source"`
+}
+
+// Recipe is one package definition as written in recipe.toml.
+type Recipe struct {
+	Name        string              `toml:"name"`
+	Version     string              `toml:"version"`
+	Description string              `toml:"description"`
+	Stage       string              `toml:"stage"`
+	Sources     []Source            `toml:"source"`
+	Deps        Deps                `toml:"deps"`
+	Options     map[string]any      `toml:"options"`
+	Target      map[string]Override `toml:"target"`
+
+	// Dir is the recipe's directory and File its recipe.toml, for errors
+	// and for resolving templates.
+	Dir  string `toml:"-"`
+	File string `toml:"-"`
+	// Root is the recipe tree the recipe came from.
+	Root string `toml:"-"`
+}
+
+// ForTarget returns the recipe with the [target.<arch>] overrides applied.
+// The receiver is not changed.
+func (r *Recipe) ForTarget(arch string) *Recipe {
+	c := *r
+	c.Options = MergeOptions(r.Options, nil)
+	o, ok := r.Target[arch]
+	if !ok {
+		return &c
+	}
+	c.Options = MergeOptions(r.Options, o.Options)
+	if o.Deps != nil {
+		c.Deps = *o.Deps
+	}
+	if len(o.Sources) > 0 {
+		c.Sources = o.Sources
+	}
+	return &c
+}
+
+// MergeOptions returns base overlaid with over, as a new map.
+func MergeOptions(base, over map[string]any) map[string]any {
+	m := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		m[k] = v
+	}
+	for k, v := range over {
+		m[k] = v
+	}
+	return m
+}
+
+// Stage returns the recipe's stage, "world" when unset.
+func (r *Recipe) StageName() string {
+	if r.Stage == "" {
+		return "world"
+	}
+	return r.Stage
+}
+
+func (r *Recipe) validate() error {
+	switch {
+	case r.Name == "":
+		return fmt.Errorf("%s: missing name (add name = \"...\")", r.File)
+	case r.Version == "":
+		return fmt.Errorf("%s: missing version (add version = \"...\")", r.File)
+	}
+	for i, s := range r.allSources() {
+		if len(s.SHA256) != 64 {
+			return fmt.Errorf("%s: source %d (%s): sha256 must be 64 hex digits, got %q", r.File, i+1, s.FileName(), s.SHA256)
+		}
+		if s.URL == "" && s.Debian == "" {
+			return fmt.Errorf("%s: source %d: needs url or debian = \"name=version\"", r.File, i+1)
+		}
+		if s.Strip < 0 {
+			return fmt.Errorf("%s: source %d: strip must not be negative", r.File, i+1)
+		}
+	}
+	return nil
+}
+
+func (r *Recipe) allSources() []Source {
+	all := append([]Source(nil), r.Sources...)
+	keys := make([]string, 0, len(r.Target))
+	for k := range r.Target {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		all = append(all, r.Target[k].Sources...)
+	}
+	return all
+}

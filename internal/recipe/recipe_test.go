@@ -1,0 +1,59 @@
+package recipe
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	cases := []struct {
+		name, text, err string
+	}{
+		{"ok", "name = \"a\"\nversion = \"1\"\n", ""},
+		{"no name", "version = \"1\"\n", "missing name"},
+		{"no version", "name = \"a\"\n", "missing version"},
+		{"no url", "name = \"a\"\nversion = \"1\"\n[[source]]\nsha256 = \"" + strings.Repeat("a", 64) + "\"\n", "needs url or debian"},
+		{"bad type", "name = 1\nversion = \"1\"\n", "x.toml:1:"},
+		{"unknown key", "name = \"a\"\nversion = \"1\"\n[deps]\ntool = [\"b\"]\n", "x.toml:4:1: unknown key deps.tool"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("x.toml", []byte(c.text))
+			switch {
+			case c.err == "" && err != nil:
+				t.Fatal(err)
+			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+				t.Fatalf("error %v, want %q", err, c.err)
+			}
+		})
+	}
+}
+
+func TestClosest(t *testing.T) {
+	got := Closest("busybx", []string{"busybox", "musl", "linux", "bash"}, 3)
+	if len(got) == 0 || got[0] != "busybox" {
+		t.Errorf("Closest = %v", got)
+	}
+	if got := Closest("zzzzzzzz", []string{"musl"}, 3); len(got) != 0 {
+		t.Errorf("far names suggested: %v", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("name = \"a\"\nversion = \"1\"\n[[source]]\nurl = \"u\"\nsha256 = \"" + strings.Repeat("0", 64) + "\"\n"))
+	f.Add([]byte("[target.aarch64.options]\nx = 1\n"))
+	f.Add([]byte("name = \"\"\n[deps]\nlibs = [1]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rc, err := Parse("fuzz.toml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.toml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if rc.Name == "" || rc.Version == "" {
+			t.Fatal("accepted a recipe without name or version")
+		}
+		_ = rc.ForTarget("aarch64")
+	})
+}
