@@ -1,0 +1,247 @@
+package sched
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestJobserverTokens(t *testing.T) {
+	if _, err := New(0); err == nil {
+		t.Error("New(0) succeeded, want an error")
+	}
+	js, err := New(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer js.Close()
+	if n, err := js.Available(); err != nil || n != 2 {
+		t.Fatalf("Available = %d, %v; want 2 (j-1)", n, err)
+	}
+	ctx := context.Background()
+	for range 2 {
+		if err := js.Acquire(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := js.Acquire(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Acquire on an empty pool = %v, want it to wait and give up with the context", err)
+	}
+	got := make(chan error, 1)
+	go func() { got <- js.Acquire(ctx) }()
+	time.Sleep(20 * time.Millisecond)
+	if err := js.Release(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a waiting Acquire did not get the released token")
+	}
+	for range 2 {
+		if err := js.Release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := js.Release(); err == nil {
+		t.Error("Release without Acquire succeeded")
+	}
+	if n, _ := js.Available(); n != 2 {
+		t.Errorf("Available = %d after releasing everything, want 2", n)
+	}
+}
+
+func TestJobserverReconcile(t *testing.T) {
+	js, err := New(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer js.Close()
+	// A make killed while holding two tokens never writes them back.
+	r, _ := js.Files()[0], js.Files()[1]
+	if _, err := r.Read(make([]byte, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := js.Reconcile(); err != nil || d != 2 {
+		t.Fatalf("Reconcile = %d, %v; want 2 tokens restored", d, err)
+	}
+	// A client returning more than it took would grow the pool.
+	if _, err := js.Files()[1].Write([]byte("+")); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := js.Reconcile(); err != nil || d != -1 {
+		t.Fatalf("Reconcile = %d, %v; want 1 token drained", d, err)
+	}
+	if n, _ := js.Available(); n != 3 {
+		t.Errorf("Available = %d, want 3", n)
+	}
+}
+
+// makefile runs jobs of `sleep` and stamps each job's start and end into
+// log, so the test can count how many ran at once.
+const makefile = `JOBS := $(addprefix job,1 2 3 4 5 6)
+all: $(JOBS)
+$(JOBS):
+	@echo "+ $$(date +%s%N) $(NAME) $@" >> $(LOG); sleep 0.4; echo "- $$(date +%s%N) $(NAME) $@" >> $(LOG)
+`
+
+func runMake(ctx context.Context, js *Jobserver, dir, name, log string) error {
+	cmd := exec.CommandContext(ctx, "make", "-f", filepath.Join(dir, "Makefile"), "NAME="+name, "LOG="+log)
+	cmd.Dir = dir
+	cmd.ExtraFiles = js.Files()
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "MAKEFLAGS=") || strings.HasPrefix(kv, "MFLAGS=") || strings.HasPrefix(kv, "MAKELEVEL=")
+	})
+	cmd.Env = append(env, "MAKEFLAGS="+js.MakeFlags())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	err := cmd.Run()
+	if err == nil && stderr.Len() > 0 {
+		// "jobserver unavailable: using -j1" and "-jN forced in submake"
+		// both mean make left the shared pool.
+		err = fmt.Errorf("make %s said: %s", name, stderr.String())
+	}
+	return err
+}
+
+// peakJobs sweeps the stamps in log and returns the most jobs running at
+// one instant.
+func peakJobs(t *testing.T, log string) (peak, jobs int) {
+	t.Helper()
+	f, err := os.Open(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type stamp struct {
+		at    int64
+		delta int
+	}
+	var stamps []stamp
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 4 {
+			t.Fatalf("bad log line %q", sc.Text())
+		}
+		at, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := 1
+		if fields[0] == "-" {
+			d = -1
+		} else {
+			jobs++
+		}
+		stamps = append(stamps, stamp{at, d})
+	}
+	// Ends sort before starts at the same instant: touching is not overlap.
+	slices.SortFunc(stamps, func(a, b stamp) int {
+		if a.at != b.at {
+			return int(a.at - b.at)
+		}
+		return a.delta - b.delta
+	})
+	cur := 0
+	for _, s := range stamps {
+		cur += s.delta
+		peak = max(peak, cur)
+	}
+	return peak, jobs
+}
+
+func writeMakefile(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Makefile"), []byte(makefile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestJobserverMake runs three makefiles as scheduled builds sharing one
+// jobserver, with -j given only through it, and checks with real GNU make
+// that no more than j jobs ever ran at once.
+func TestJobserverMake(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("needs make (apt-get install make)")
+	}
+	const j = 4
+	js, err := New(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer js.Close()
+	dir := writeMakefile(t)
+	log := filepath.Join(dir, "jobs.log")
+	nodes := []Node{{ID: "m1"}, {ID: "m2"}, {ID: "m3"}}
+	_, err = Run(context.Background(), nodes, Options{Jobs: j, Jobserver: js}, func(ctx context.Context, id string) error {
+		return runMake(ctx, js, dir, id, log)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak, jobs := peakJobs(t, log)
+	t.Logf("%d jobs, at most %d at once, j=%d", jobs, peak, j)
+	if jobs != 18 {
+		t.Errorf("%d jobs ran, want 18", jobs)
+	}
+	if peak > j {
+		t.Errorf("%d jobs ran at once, more than j=%d", peak, j)
+	}
+	// Three builds with a shared pool must still overlap their jobs.
+	if peak < 3 {
+		t.Errorf("at most %d jobs ran at once: the pool was not used", peak)
+	}
+	if n, _ := js.Available(); n != j-1 {
+		t.Errorf("pool holds %d tokens after the run, want %d", n, j-1)
+	}
+}
+
+// TestJobserverMakeUnscheduled is the control: the same three makes started
+// at once without taking a slot each do overrun j (each has an implicit job
+// on top of the pool), so the measurement above can see an overrun.
+func TestJobserverMakeUnscheduled(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("needs make (apt-get install make)")
+	}
+	const j = 4
+	js, err := New(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer js.Close()
+	dir := writeMakefile(t)
+	log := filepath.Join(dir, "jobs.log")
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i := range errs {
+		wg.Go(func() { errs[i] = runMake(context.Background(), js, dir, fmt.Sprint("m", i), log) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	peak, _ := peakJobs(t, log)
+	t.Logf("unscheduled: at most %d jobs at once, j=%d", peak, j)
+	if peak <= j {
+		t.Errorf("unscheduled makes peaked at %d jobs, want more than j=%d (3 implicit + %d tokens)", peak, j, j-1)
+	}
+}
