@@ -1,0 +1,45 @@
+# The two commands: `make image` and `make test`. Everything else is a step of those.
+SHELL   := /bin/bash
+GO      ?= go
+BIN     := bin/stalix-build
+PROFILE ?= profiles/minimal.toml
+TARGET  ?= x86_64
+# A store outside the clone, so later runs on one machine are fast; nothing
+# depends on it being there.
+export STALIX_STORE ?= $(HOME)/.cache/stalix/store
+
+.PHONY: all setup build image boot test unit vet bench bootstrap clean
+
+all: build
+
+setup:
+	sh bootstrap/host-setup.sh
+
+build:
+	$(GO) build -o $(BIN) ./cmd/stalix-build
+
+image: setup build
+	$(BIN) seed
+	$(BIN) fetch $(PROFILE)
+	$(BIN) image $(PROFILE) --target $(TARGET)
+
+boot: build
+	$(BIN) boot $(PROFILE) --target $(TARGET)
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l cmd internal image bootstrap stages 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+
+unit:
+	$(GO) test -count=1 ./...
+
+# test: what CI checks. The boot tests build the minimal profile from an
+# empty store when STALIX_STORE is cold; that is the long part.
+test: setup vet
+	set -o pipefail; $(GO) test -count=1 -timeout 50m ./... 2>&1 | tee test.log
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/ ./internal/sched/ ./image/...
+
+clean:
+	rm -rf bin out test.log

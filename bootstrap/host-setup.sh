@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the host packages stalix-build needs and enables Debian source
+# packages (deb-src), which the fetcher uses to get pinned upstream tarballs.
+# Idempotent: does nothing when everything is already there.
+set -eu
+
+PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 e2fsprogs dosfstools mtools
+      cpio libarchive-tools gdisk fdisk zstd file busybox-static make"
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "host-setup: run as root (or with sudo) to $1" >&2
+		exit 1
+	fi
+}
+
+# deb-src: copy each "Types: deb" stanza of the apt sources as "Types: deb-src".
+src=/etc/apt/sources.list.d/debian.sources
+changed=0
+if [ -f "$src" ] && ! grep -q '^Types:.*deb-src' "$src"; then
+	need_root "enable deb-src in $src"
+	awk 'BEGIN{RS="";ORS="\n\n"} {print} /^Types: deb\n|^Types: deb$/ {sub(/^Types: deb/,"Types: deb-src"); extra=extra $0 "\n\n"} END{printf "%s", extra}' "$src" > "$src.new"
+	mv "$src.new" "$src"
+	changed=1
+elif [ -f /etc/apt/sources.list ] && ! grep -q '^deb-src' /etc/apt/sources.list && grep -q '^deb ' /etc/apt/sources.list; then
+	need_root "enable deb-src in /etc/apt/sources.list"
+	sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >> /etc/apt/sources.list
+	changed=1
+fi
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ] || [ "$changed" = 1 ] || [ ! -d /var/lib/apt/lists ] || [ -z "$(ls /var/lib/apt/lists/*Sources* 2>/dev/null)" ]; then
+	need_root "install:$missing"
+	apt-get update -q
+fi
+if [ -n "$missing" ]; then
+	echo "host-setup: installing$missing"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+fi

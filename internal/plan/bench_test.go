@@ -1,0 +1,87 @@
+package plan
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/recipe"
+)
+
+// genTree writes n recipes where recipe i depends on up to three earlier
+// ones, and a profile asking for the last few.
+func genTree(b *testing.B, n int) (string, *profile.Profile) {
+	root := b.TempDir()
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(root, "recipes", "_templates"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "recipes", "_templates", "make.sh"), []byte("set -e\n{% block build %}make{% endblock %}\nmake DESTDIR={{ out }} install\n"), 0o644))
+	must(os.MkdirAll(filepath.Join(root, "stages"), 0o755))
+	must(os.WriteFile(filepath.Join(root, "stages", "stages.toml"), []byte("[[stage]]\nname = \"world\"\n"), 0o644))
+	var pkgs []string
+	for i := 0; i < n; i++ {
+		dir := filepath.Join(root, "recipes", fmt.Sprintf("c%d", i%20), fmt.Sprintf("p%d", i))
+		must(os.MkdirAll(dir, 0o755))
+		deps := ""
+		for _, d := range []int{i - 1, i / 2, i / 3} {
+			if d >= 0 && d < i {
+				deps += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
+			}
+		}
+		toml := fmt.Sprintf("name = \"p%d\"\nversion = \"1.%d\"\n[[source]]\nurl = \"https://example.invalid/p%d.tar.gz\"\nsha256 = \"%064x\"\n[deps]\nlibs = [%s]\n", i, i, i, i, deps)
+		must(os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(toml), 0o644))
+		must(os.WriteFile(filepath.Join(dir, "build.sh"), []byte("{% extends \"make.sh\" %}{% block build %}make P={{ name }}{% for k, v in deps %} {{ v }}{% endfor %}{% endblock %}\n"), 0o644))
+		if i >= n-5 {
+			pkgs = append(pkgs, fmt.Sprintf("p%d", i))
+		}
+	}
+	return root, &profile.Profile{Name: "gen", Targets: []string{"x86_64"}, Packages: pkgs, Toolchain: "seed"}
+}
+
+func planOnce(b *testing.B, root string, prof *profile.Profile) int {
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	pl, err := ForProfile(Config{Repo: repo, Stages: st, SeedHash: "x"}, prof)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return len(pl.Nodes)
+}
+
+// BenchmarkPlanGenerated4000 loads, renders and hashes 4,000 recipes
+// from disk each iteration (target: ≤ 1 s on 2 cores).
+func BenchmarkPlanGenerated4000(b *testing.B) {
+	root, prof := genTree(b, 4000)
+	b.ResetTimer()
+	nodes := 0
+	for i := 0; i < b.N; i++ {
+		nodes = planOnce(b, root, prof)
+	}
+	b.ReportMetric(float64(nodes), "nodes")
+}
+
+// BenchmarkPlanMinimal plans the shipped minimal profile (target: ≤ 100 ms).
+func BenchmarkPlanMinimal(b *testing.B) {
+	root, _ := filepath.Abs("../..")
+	prof, err := profile.Load(filepath.Join(root, "profiles", "minimal.toml"))
+	if err != nil {
+		b.Skipf("no minimal profile yet: %v", err)
+	}
+	b.ResetTimer()
+	nodes := 0
+	for i := 0; i < b.N; i++ {
+		nodes = planOnce(b, root, prof)
+	}
+	b.ReportMetric(float64(nodes), "nodes")
+}
