@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Store is a directory whose entries are what /ix/store holds in sandboxes.
@@ -180,4 +181,24 @@ func removeAll(p string) error {
 		return nil
 	})
 	return os.RemoveAll(p)
+}
+
+// LastBuildTime is how long the newest recorded build of name for arch
+// took, or zero when there is none: an estimate for a node never built.
+func (s *Store) LastBuildTime(name, arch string) time.Duration {
+	entries, err := s.Entries()
+	if err != nil {
+		return 0
+	}
+	var best time.Duration
+	for _, e := range entries {
+		if entryName(e) != name {
+			continue
+		}
+		m, err := s.ReadManifest(e)
+		if err == nil && m.Target == arch {
+			best = time.Duration(m.BuildSeconds * float64(time.Second))
+		}
+	}
+	return best
 }

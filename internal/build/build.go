@@ -1,0 +1,373 @@
+// Package build runs a plan: every node not yet in the store is unpacked,
+// built in its sandbox, checked by the output policy and committed.
+package build
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/policy"
+	"stalix.dev/stalix-build/internal/sandbox"
+	"stalix.dev/stalix-build/internal/sched"
+	"stalix.dev/stalix-build/internal/store"
+	"stalix.dev/stalix-build/internal/unpack"
+)
+
+// DefaultEpoch is SOURCE_DATE_EPOCH when the caller sets none:
+// 2023-06-10, the release of Debian bookworm, whose sources we pin.
+const DefaultEpoch = 1686355200
+
+// Sources finds a verified source file by its sha256.
+type Sources interface {
+	Path(sha256 string) string
+}
+
+// Builder builds plan nodes into a store.
+type Builder struct {
+	Store     *store.Store
+	Sources   Sources
+	Seed      string // host path of the seed entry; needed by nodes with Seed set
+	Jobs      int
+	KeepGoing bool
+	Epoch     int64
+	Observer  sched.Observer
+	// Hostname is what builds see; tests of reproducibility vary the
+	// outside, never this.
+	Hostname string
+}
+
+// Failure is one failed node with where to read its log.
+type Failure struct {
+	Node *plan.Node
+	Err  error
+	Log  string
+}
+
+// Error lists every failed node.
+type Error struct{ Failures []Failure }
+
+func (e *Error) Error() string {
+	names := make([]string, len(e.Failures))
+	for i, f := range e.Failures {
+		names[i] = f.Node.ID()
+	}
+	return fmt.Sprintf("%d build(s) failed: %s", len(e.Failures), strings.Join(names, ", "))
+}
+
+// Report writes each failure with the last lines of its log.
+func (e *Error) Report(w io.Writer, lines int) {
+	for _, f := range e.Failures {
+		fmt.Fprintf(w, "\n%s failed: %v\nlog: %s\n", f.Node.ID(), f.Err, f.Log)
+		for _, l := range tail(f.Log, lines) {
+			fmt.Fprintf(w, "  | %s\n", l)
+		}
+	}
+}
+
+// Pending returns the nodes of pl that the store lacks, with everything
+// they need, in plan order.
+func Pending(pl *plan.Plan, s *store.Store, want []*plan.Node) []*plan.Node {
+	need := map[*plan.Node]bool{}
+	var mark func(n *plan.Node)
+	mark = func(n *plan.Node) {
+		if need[n] || s.Has(n.Base()) {
+			return
+		}
+		need[n] = true
+		for _, d := range inputs(n) {
+			mark(d)
+		}
+	}
+	for _, n := range want {
+		mark(n)
+		for _, r := range plan.Closure([]*plan.Node{n}) {
+			mark(r)
+		}
+	}
+	var out []*plan.Node
+	for _, n := range pl.Nodes {
+		if need[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// inputs is what a node's sandbox holds: its build dependencies and what
+// they need at run time (a compiler wrapper needs its libc, say).
+func inputs(n *plan.Node) []*plan.Node {
+	return plan.Closure(n.Deps)
+}
+
+// Run builds nodes (which must be in dependency order) in parallel.
+func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
+	if len(nodes) == 0 {
+		return nil
+	}
+	if err := b.Store.CleanStale(); err != nil {
+		return err
+	}
+	jobs := b.Jobs
+	if jobs < 1 {
+		jobs = runtime.NumCPU()
+	}
+	js, err := sched.New(jobs)
+	if err != nil {
+		return err
+	}
+	defer js.Close()
+	byID := map[string]*plan.Node{}
+	var sn []sched.Node
+	for _, n := range nodes {
+		byID[n.ID()] = n
+		var deps []string
+		for _, d := range inputs(n) {
+			if !b.Store.Has(d.Base()) {
+				deps = append(deps, d.ID())
+			}
+		}
+		sort.Strings(deps)
+		sn = append(sn, sched.Node{ID: n.ID(), Deps: deps, Estimate: b.estimate(n)})
+	}
+	sp, err := sched.NewPlan(sn, 0)
+	if err != nil {
+		return err
+	}
+	res, err := sched.RunPlan(ctx, sp, sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Observer: b.Observer, Jobserver: js},
+		func(ctx context.Context, id string) error { return b.node(ctx, byID[id], js) })
+	if len(res.Failed) > 0 {
+		e := &Error{}
+		for _, f := range res.Failed {
+			n := byID[f.ID]
+			e.Failures = append(e.Failures, Failure{Node: n, Err: f.Err, Log: b.Store.LogPath(n.Base())})
+		}
+		return e
+	}
+	return err
+}
+
+// estimate is the last build time of any version of the node's package
+// for its target, so a new hash still gets a sensible guess.
+func (b *Builder) estimate(n *plan.Node) time.Duration {
+	if m, err := b.Store.ReadManifest(n.Base()); err == nil {
+		return time.Duration(m.BuildSeconds * float64(time.Second))
+	}
+	return b.Store.LastBuildTime(n.Name, n.Target.Arch)
+}
+
+// node builds one node into the store.
+func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) error {
+	txn, err := b.Store.Begin(n.Base())
+	if err != nil {
+		return err
+	}
+	if txn.Done() {
+		txn.Abort()
+		return nil
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			txn.Abort()
+		}
+	}()
+	fmt.Fprintf(txn.Log, "# stalix-build: %s -> %s\n", n.ID(), n.Out())
+	src := filepath.Join(txn.Build, "src")
+	if err := b.unpack(n, src); err != nil {
+		fmt.Fprintf(txn.Log, "unpack: %v\n", err)
+		return err
+	}
+	for _, d := range []string{"home", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(txn.Build, d), 0o755); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(txn.Build, "build.sh"), []byte(n.Script), 0o644); err != nil {
+		return err
+	}
+	spec, err := b.spec(n, txn, js)
+	if err != nil {
+		return err
+	}
+	if err := sandbox.Run(ctx, spec); err != nil {
+		fmt.Fprintf(txn.Log, "\n# stalix-build: build failed: %v\n", err)
+		return err
+	}
+	err = policy.Apply(txn.Out, policy.Options{
+		Epoch:          b.epoch(),
+		Static:         optBool(n.Options, "static", true),
+		AllowBuildPath: optStrings(n.Options, "allow_build_path"),
+	})
+	if err != nil {
+		fmt.Fprintf(txn.Log, "\n# stalix-build: output policy: %v\n", err)
+		return err
+	}
+	m := store.Manifest{Name: n.Name, Version: n.Version, Out: n.Out(), Target: n.Target.Arch, Stage: n.Stage}
+	for _, d := range inputs(n) {
+		m.Inputs = append(m.Inputs, d.Base())
+	}
+	for _, r := range n.Runtime {
+		m.Runtime = append(m.Runtime, r.Base())
+	}
+	for _, s := range n.Sources {
+		m.Sources = append(m.Sources, s.SHA256)
+	}
+	if err := txn.Commit(m); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+func (b *Builder) unpack(n *plan.Node, src string) error {
+	if len(n.Sources) == 0 {
+		return os.MkdirAll(src, 0o755)
+	}
+	for _, s := range n.Sources {
+		file := b.Sources.Path(s.SHA256)
+		if _, err := os.Stat(file); err != nil {
+			return fmt.Errorf("%s: source %s (sha256 %s) is not in the source cache: run stalix-build fetch first", n.Recipe.File, s.FileName(), s.SHA256)
+		}
+		dest := src
+		if s.Dest != "" {
+			dest = filepath.Join(src, filepath.Clean("/" + s.Dest))
+		}
+		if err := os.MkdirAll(dest, 0o755); err != nil {
+			return err
+		}
+		if !isArchive(s.FileName()) {
+			if err := copyFile(file, filepath.Join(dest, s.FileName())); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := unpack.Tar(file, dest, s.Strip); err != nil {
+			return fmt.Errorf("%s: %w", n.Recipe.File, err)
+		}
+	}
+	return nil
+}
+
+func (b *Builder) epoch() int64 {
+	if b.Epoch != 0 {
+		return b.Epoch
+	}
+	return DefaultEpoch
+}
+
+// spec seals the node: its inputs read-only at their store paths, the
+// seed when its stage has one, /build and its own output writable.
+func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandbox.Spec, error) {
+	var mounts []sandbox.Mount
+	var path []string
+	for _, d := range inputs(n) {
+		mounts = append(mounts, sandbox.Mount{Host: b.Store.Path(d.Base()), Path: d.Out()})
+		path = append(path, d.Out()+"/bin")
+	}
+	seed := ""
+	if n.Seed {
+		if b.Seed == "" {
+			return sandbox.Spec{}, fmt.Errorf("%s needs the seed: run stalix-build seed first", n.ID())
+		}
+		seed = b.Seed
+		path = append(path, "/usr/bin", "/usr/sbin")
+	}
+	hostname := b.Hostname
+	if hostname == "" {
+		hostname = sandbox.DefaultHostname
+	}
+	env := []string{
+		"PATH=" + strings.Join(path, ":"),
+		"HOME=/build/home",
+		"TMPDIR=/build/tmp",
+		"TZ=UTC",
+		"LC_ALL=C",
+		"LANG=C",
+		"TERM=dumb",
+		"SOURCE_DATE_EPOCH=" + strconv.FormatInt(b.epoch(), 10),
+		"out=" + n.Out(),
+		"MAKEFLAGS=" + js.MakeFlags(),
+		"STALIX_JOBS=" + strconv.Itoa(js.Size()),
+	}
+	return sandbox.Spec{
+		Inputs:     mounts,
+		Seed:       seed,
+		BuildDir:   txn.Build,
+		Out:        sandbox.Mount{Host: txn.Out, Path: n.Out()},
+		Env:        env,
+		Argv:       []string{"sh", "-e", "/build/build.sh"},
+		Dir:        "/build/src",
+		Stdout:     txn.Log,
+		Stderr:     txn.Log,
+		ExtraFiles: js.Files(),
+		Hostname:   hostname,
+	}, nil
+}
+
+func isArchive(name string) bool {
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func optBool(o map[string]any, k string, def bool) bool {
+	if v, ok := o[k].(bool); ok {
+		return v
+	}
+	return def
+}
+
+func optStrings(o map[string]any, k string) []string {
+	var out []string
+	if list, ok := o[k].([]any); ok {
+		for _, v := range list {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// tail returns the last n lines of a file, or none when it cannot be read.
+func tail(path string, n int) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}
+
