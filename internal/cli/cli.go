@@ -112,6 +112,13 @@ func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
 	return fs
 }
 
+// flagSet wraps flag.FlagSet so verbs share one way to build theirs.
+type flagSet struct{ *flag.FlagSet }
+
+func newFlagSet(e *Env, name, args, summary string) flagSet {
+	return flagSet{newFlags(e, name, args, summary)}
+}
+
 func (c *common) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
 	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")

@@ -43,6 +43,8 @@ type Plan struct {
 	Nodes []*Node
 	// Roots are the profile's packages per target, in profile order.
 	Roots map[string][]*Node
+	// Targets are the planned architectures in the profile's order.
+	Targets []string
 }
 
 // Config is what the planner reads besides the profile.
@@ -94,7 +96,7 @@ func build(cfg Config, prof *profile.Profile, targets, names []string) (*Plan, e
 		return nil, err
 	}
 	p := &planner{cfg: cfg, prof: prof, render: r, nodes: map[string]*Node{}}
-	out := &Plan{Roots: map[string][]*Node{}}
+	out := &Plan{Roots: map[string][]*Node{}, Targets: targets}
 	for _, t := range targets {
 		for _, name := range names {
 			n, err := p.visit(name, t, "profile "+prof.File)
@@ -245,11 +247,6 @@ func (pl *Plan) Find(name string) *Node {
 
 // Why returns one dependency path from a profile root to the node called name.
 func (pl *Plan) Why(name string) []*Node {
-	archs := make([]string, 0, len(pl.Roots))
-	for a := range pl.Roots {
-		archs = append(archs, a)
-	}
-	sort.Strings(archs)
 	seen := map[*Node]bool{}
 	var path []*Node
 	var dfs func(n *Node) bool
@@ -270,7 +267,7 @@ func (pl *Plan) Why(name string) []*Node {
 		path = path[:len(path)-1]
 		return false
 	}
-	for _, a := range archs {
+	for _, a := range pl.Targets {
 		for _, r := range pl.Roots[a] {
 			if dfs(r) {
 				return path

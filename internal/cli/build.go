@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+
+	"stalix.dev/stalix-build/internal/build"
+	"stalix.dev/stalix-build/internal/fetch"
+	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/store"
+)
+
+func init() {
+	register("build", "build a profile's packages (or one package) into the store", runBuild)
+	register("fetch", "fetch the sources a profile needs into the source cache", runFetch)
+	register("sources", "manage the source cache: sources import FILE...", runSources)
+}
+
+// buildFlags are shared by build, image and check.
+type buildFlags struct {
+	common
+	targets   stringList
+	jobs      int
+	keepGoing bool
+	offline   bool
+}
+
+func (b *buildFlags) add(fs flagSet) {
+	b.common.add(fs.FlagSet)
+	fs.Var(&b.targets, "target", "target architecture (repeatable; default: the profile's targets)")
+	fs.IntVar(&b.jobs, "j", runtime.NumCPU(), "jobs: builds and make jobs at once, machine-wide")
+	fs.BoolVar(&b.keepGoing, "keep-going", false, "build everything that does not depend on a failure")
+	fs.BoolVar(&b.offline, "offline", false, "never download: fail at once listing missing sources")
+}
+
+// sourceCache is $STALIX_SOURCES, else beside the default store.
+func sourceCache() string {
+	if d := os.Getenv("STALIX_SOURCES"); d != "" {
+		return d
+	}
+	return filepath.Join(filepath.Dir(store.DefaultDir()), "sources")
+}
+
+func newFetcher(e *Env, offline bool) *fetch.Fetcher {
+	f := &fetch.Fetcher{Cache: sourceCache(), Mirrors: fetch.MirrorsFromEnv(), Offline: offline}
+	f.Progress = func(done, total int, name string) {
+		fmt.Fprintf(e.Stderr, "[%d/%d] fetched %s\n", done, total, name)
+	}
+	return f
+}
+
+// wants lists the sources of nodes.
+func wants(nodes []*plan.Node) []fetch.Want {
+	var out []fetch.Want
+	for _, n := range nodes {
+		for _, s := range n.Sources {
+			out = append(out, fetch.Want{Recipe: n.Recipe.File, File: s.FileName(), URL: s.URL, SHA256: s.SHA256, Debian: s.Debian})
+		}
+	}
+	return out
+}
+
+// interruptible cancels on SIGINT/SIGTERM so builds are killed cleanly.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func runFetch(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlagSet(e, "fetch", "PROFILE|PKG [--target T] [--offline]", "Fetch every source the profile needs, by sha256: cache, $STALIX_MIRRORS, upstream URL, Debian source package.")
+	b.add(fs)
+	pos, err := parse(fs.FlagSet, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PROFILE or PKG")
+	}
+	p, err := b.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], b.targets)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	f := newFetcher(e, b.offline)
+	if err := f.Fetch(ctx, wants(pl.Nodes)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "all sources of %d nodes are in %s\n", len(pl.Nodes), f.Cache)
+	return nil
+}
+
+func runSources(e *Env, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usagef("want: sources import FILE...")
+	}
+	fs := newFlagSet(e, "sources import", "FILE...", "Add local files to the source cache by their sha256.")
+	pos, err := parse(fs.FlagSet, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("want at least one FILE")
+	}
+	f := newFetcher(e, true)
+	shas, err := f.Import(pos...)
+	if err != nil {
+		return err
+	}
+	for i, s := range shas {
+		fmt.Fprintf(e.Stdout, "%s  %s\n", s, pos[i])
+	}
+	return nil
+}
+
+func runBuild(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlagSet(e, "build", "PROFILE|PKG [--target T] [-j N] [--keep-going] [--offline]", "Build every package the profile needs that the store lacks.")
+	b.add(fs)
+	pos, err := parse(fs.FlagSet, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PROFILE or PKG")
+	}
+	p, err := b.load(e)
+	if err != nil {
+		return err
+	}
+	pl, _, err := p.planFor(e, pos[0], b.targets)
+	if err != nil {
+		return err
+	}
+	s, err := b.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx, cancel := interruptible()
+	defer cancel()
+	_, err = buildPlan(ctx, e, &b, p, s, pl, pl.Nodes)
+	return err
+}
+
+// buildPlan fetches and builds what want needs; it returns the nodes built.
+func buildPlan(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.Store, pl *plan.Plan, want []*plan.Node) ([]*plan.Node, error) {
+	pending := build.Pending(pl, s, want)
+	if len(pending) == 0 {
+		fmt.Fprintf(e.Stderr, "nothing to build: all %d nodes are in the store\n", len(want))
+		return nil, nil
+	}
+	f := newFetcher(e, b.offline)
+	if err := f.Fetch(ctx, wants(pending)); err != nil {
+		return nil, err
+	}
+	seed := ""
+	for _, n := range pending {
+		if n.Seed {
+			seed = s.Path(p.seedBase())
+			if !s.Has(p.seedBase()) {
+				return nil, fmt.Errorf("%s needs the seed %s: run stalix-build seed first", n.ID(), p.seedBase())
+			}
+			break
+		}
+	}
+	bl := &build.Builder{
+		Store: s, Sources: f, Seed: seed, Jobs: b.jobs, KeepGoing: b.keepGoing,
+		Observer: newProgress(e, pending, s),
+	}
+	err := bl.Run(ctx, pending)
+	var be *build.Error
+	if errors.As(err, &be) {
+		be.Report(e.Stderr, 30)
+	}
+	return pending, err
+}
+
+// seedBase names the seed's store entry after its lock.
+func (p *project) seedBase() string {
+	if len(p.seed) < 32 {
+		return "0000000000000000-seed-" + plan.Host + "-unlocked"
+	}
+	return p.seed[:32] + "-seed-" + plan.Host
+}

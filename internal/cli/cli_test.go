@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestVerbs(t *testing.T) {
+	root, _ := filepath.Abs("../plan/testdata/tree")
+	store := t.TempDir()
+	common := []string{"--root", root, "--store", store}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string
+		err  string
+	}{
+		{"plan", []string{"plan", "demo"}, 0, "7 nodes (* = in the store)", ""},
+		{"plan path", []string{"plan", filepath.Join(root, "profiles/demo.toml"), "--target", "aarch64"}, 0, "hello-2.12", ""},
+		{"plan package", []string{"plan", "libz"}, 0, "libz-1.2.13", ""},
+		{"graph", []string{"graph", "demo"}, 0, `"hello@x86_64" -> "libz@x86_64";`, ""},
+		{"why", []string{"why", "demo", "maketool"}, 0, "hello@x86_64 -> maketool@x86_64", ""},
+		{"why unknown", []string{"why", "demo", "makettool"}, 1, "", `did you mean maketool?`},
+		{"render", []string{"render", "hello", "--target", "aarch64"}, 0, "GREETING=hej", ""},
+		{"ls empty", []string{"ls"}, 0, "0 entries", ""},
+		{"gc empty", []string{"gc"}, 0, "0 entries removed", ""},
+		{"no args", []string{"plan"}, 2, "", "want one PROFILE or PKG"},
+		{"bad flag", []string{"plan", "--nope", "demo"}, 2, "", "flag provided but not defined"},
+		{"missing profile", []string{"plan", "nosuch"}, 1, "", "nosuch"},
+		{"bad target", []string{"plan", "demo", "--target", "riscv"}, 1, "", "no target riscv"},
+		{"missing overlay", []string{"plan", "demo", "--recipes", "/nonexistent"}, 1, "", "does not exist"},
+		{"log missing", []string{"log", "hello"}, 1, "", "no build log"},
+		{"help", []string{"plan", "--help"}, 0, "", "usage: stalix-build plan"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{c.args[0]}, append(append([]string(nil), common...), c.args[1:]...)...)
+			code, out, errs := run(t, args...)
+			if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stdout ~ %q, stderr ~ %q", code, c.code, out, errs, c.out, c.err)
+			}
+		})
+	}
+	if code, _, _ := run(t); code != 2 {
+		t.Errorf("no verb: exit %d, want 2", code)
+	}
+	if code, _, errs := run(t, "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown verb: exit %d %s", code, errs)
+	}
+}
+
+func TestPlanJSON(t *testing.T) {
+	root, _ := filepath.Abs("../plan/testdata/tree")
+	code, out, errs := run(t, "plan", "--root", root, "--store", t.TempDir(), "--json", "demo")
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	for _, k := range []string{"name", "version", "out", "cached"} {
+		if _, ok := rows[0][k]; !ok {
+			t.Errorf("JSON lacks %q: %v", k, rows[0])
+		}
+	}
+}
