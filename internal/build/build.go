@@ -239,7 +239,7 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 		}
 		dest := src
 		if s.Dest != "" {
-			dest = filepath.Join(src, filepath.Clean("/" + s.Dest))
+			dest = filepath.Join(src, filepath.Clean("/"+s.Dest))
 		}
 		if err := os.MkdirAll(dest, 0o755); err != nil {
 			return err
@@ -370,4 +370,3 @@ func tail(path string, n int) []string {
 	}
 	return lines
 }
-
