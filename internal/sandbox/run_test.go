@@ -268,3 +268,62 @@ func BenchmarkRunTrue(b *testing.B) {
 		}
 	}
 }
+
+// TestRunParallel runs several sandboxes at once, as the scheduler does, each with its own output.
+func TestRunParallel(t *testing.T) {
+	f := newFixture(t)
+	const n = 6
+	errs := make(chan error, n)
+	outs := make([]string, n)
+	for i := range n {
+		outs[i] = t.TempDir()
+		s := f.spec(fmt.Sprintf("echo %d > $out/i; hostname >> $out/i", i))
+		s.Out.Host = outs[i]
+		go func() { errs <- Run(context.Background(), s) }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	for i, dir := range outs {
+		readEq(t, filepath.Join(dir, "i"), fmt.Sprintf("%d\nstalix\n", i))
+	}
+}
+
+// TestParentKilled kills -9 a process that runs a sandbox: nothing of the sandbox may survive it.
+func TestParentKilled(t *testing.T) {
+	if os.Getenv("STALIX_SANDBOX_HELPER") != "" {
+		t.Skip("helper")
+	}
+	hostBusybox(t)
+	marker := fmt.Sprintf("0.000%09d", time.Now().UnixNano()%1e9)
+	cmd := exec.Command("/proc/self/exe", "-test.run=^TestHelperSleeper$", "-test.v")
+	cmd.Env = append(os.Environ(), "STALIX_SANDBOX_HELPER="+marker)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "started" {
+	}
+	waitFor(t, func() bool { return countHost(t, "sleep\x00300\x00"+marker) == 1 })
+	cmd.Process.Kill()
+	cmd.Wait()
+	waitFor(t, func() bool { return countHost(t, "sleep\x00300\x00"+marker) == 0 })
+}
+
+// TestHelperSleeper is the process TestParentKilled kills; it does nothing on its own.
+func TestHelperSleeper(t *testing.T) {
+	marker := os.Getenv("STALIX_SANDBOX_HELPER")
+	if marker == "" {
+		t.Skip("run by TestParentKilled")
+	}
+	f := newFixture(t)
+	s := f.spec("sleep 300 " + marker + " & echo started; wait")
+	s.Stdout = os.Stdout
+	Run(context.Background(), s)
+}
