@@ -1,0 +1,49 @@
+// Package fetch keeps the source cache: every source file is stored under
+// its sha256 and enters the cache only after its hash was checked.
+package fetch
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Want is one source file a recipe needs.
+type Want struct {
+	Recipe string // the recipe asking, for errors: recipes/core/musl/recipe.toml
+	File   string // file name, e.g. musl-1.2.3.tar.gz; also the name mirrors may use
+	URL    string // upstream http://, https:// or file:// URL; optional
+	SHA256 string // lowercase hex, the only thing trusted
+	// Debian is "NAME=VERSION" of a Debian source package that holds the
+	// file (apt-get source --download-only); optional. A Debian .orig
+	// tarball equals upstream's only when Debian did not repack it: the
+	// recipe pins whichever bytes it names.
+	Debian string
+	// DebianFile picks the file of the source package; by default the one
+	// named File, else the single *.orig.tar.* (or the native tarball).
+	DebianFile string
+}
+
+var shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (w Want) check() error {
+	if !shaRE.MatchString(w.SHA256) {
+		return fmt.Errorf("%s: %s: sha256 %q is not 64 lowercase hex digits", w.Recipe, w.File, w.SHA256)
+	}
+	if w.URL == "" && w.Debian == "" && w.File == "" {
+		return fmt.Errorf("%s: source %s has no url, debian package or file name to look for", w.Recipe, w.SHA256)
+	}
+	return nil
+}
+
+// HashError is a downloaded file whose sha256 is not the pinned one. The
+// file is deleted before this error is returned.
+type HashError struct {
+	Recipe, File string
+	From         string // where the bytes came from
+	Want, Got    string
+}
+
+func (e *HashError) Error() string {
+	return fmt.Sprintf("%s: %s from %s: sha256 mismatch: recipe pins %s, got %s (file discarded; if the new file is trusted, put its sha256 in the recipe)",
+		e.Recipe, e.File, e.From, e.Want, e.Got)
+}
