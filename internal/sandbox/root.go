@@ -244,7 +244,11 @@ func maskProc(proc string) error {
 			return fmt.Errorf("masking /proc/%s: %w", name, err)
 		}
 		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV | unix.MOUNT_ATTR_NOEXEC}
-		if err := unix.MountSetattr(-1, p, unix.AT_RECURSIVE, &attr); err != nil {
+		err := unix.MountSetattr(-1, p, unix.AT_RECURSIVE, &attr)
+		if errors.Is(err, unix.ENOSYS) {
+			err = unix.Mount("", p, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+		}
+		if err != nil {
 			return fmt.Errorf("making /proc/%s read-only: %w", name, err)
 		}
 	}
