@@ -1,0 +1,34 @@
+#!/bin/sh -e
+# {{ name }}-{{ version }} for {{ target.triple }}, {{ stage }} stage.
+# Rendered from recipes/_templates/base.sh; see README.md "The build environment".
+{% block env %}
+export TARGET="{{ target.triple }}"
+{% if stage == "toolchain" %}
+# The seed's clang builds the toolchain: it is a cross compiler already, so each toolchain
+# recipe passes --target and its own sysroot; nothing here may pick up the seed's libc.
+export CC=clang CXX=clang++ AR=llvm-ar RANLIB=llvm-ranlib NM=llvm-nm STRIP=llvm-strip
+export OBJCOPY=llvm-objcopy OBJDUMP=llvm-objdump READELF=llvm-readelf LD=ld.lld
+{% else %}
+# World builds compile only through the toolchain's cc package: static, musl, lld,
+# compiler-rt, its own sysroot; the seed's headers and libraries are never searched.
+export CC="{{ target.triple }}-cc" CXX="{{ target.triple }}-c++" CPP="{{ target.triple }}-cc -E"
+export AR="{{ target.triple }}-ar" RANLIB="{{ target.triple }}-ranlib" NM="{{ target.triple }}-nm"
+export STRIP="{{ target.triple }}-strip" OBJCOPY="{{ target.triple }}-objcopy"
+export OBJDUMP="{{ target.triple }}-objdump" READELF="{{ target.triple }}-readelf" LD="{{ target.triple }}-ld"
+export PKG_CONFIG_LIBDIR="{{ out }}/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR=/
+{% endif %}
+# Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
+# build host by the seed's clang until the toolchain can rebuild itself (issue 9).
+export HOSTCC=clang HOSTCXX=clang++ BUILD_CC=clang
+export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}"
+export CXXFLAGS="$CFLAGS"
+export LDFLAGS="{% block ldflags %}{% endblock %}"
+{% endblock %}
+{% block prepare %}{% endblock %}
+{% block configure %}{% endblock %}
+{% block build %}{% endblock %}
+{% block install %}{% endblock %}
+{% block fixup %}
+# Libtool archives carry build paths and are useless for static linking.
+find "$out" -name '*.la' -delete
+{% endblock %}
