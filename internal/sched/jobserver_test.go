@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -243,5 +245,69 @@ func TestJobserverMakeUnscheduled(t *testing.T) {
 	t.Logf("unscheduled: at most %d jobs at once, j=%d", peak, j)
 	if peak <= j {
 		t.Errorf("unscheduled makes peaked at %d jobs, want more than j=%d (3 implicit + %d tokens)", peak, j, j-1)
+	}
+}
+
+// TestJobserverMakeKilled stops a run while a real make holds tokens: the
+// runner kills the make's process group through ctx, and the pool is whole
+// again when Run returns.
+func TestJobserverMakeKilled(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("needs make (apt-get install make)")
+	}
+	const j = 3
+	js, err := New(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer js.Close()
+	dir := t.TempDir()
+	mk := "all: a b c\na b c:\n\t@sleep 60\n"
+	if err := os.WriteFile(filepath.Join(dir, "Makefile"), []byte(mk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var pgid atomic.Int64
+	nodes := []Node{{ID: "make", Estimate: time.Hour}, {ID: "bad", Estimate: time.Second}}
+	t0 := time.Now()
+	res, err := Run(context.Background(), nodes, Options{Jobs: j, Jobserver: js}, func(ctx context.Context, id string) error {
+		if id == "bad" {
+			// Fail only once make holds the last token: the scheduler has
+			// one (for this build), make the other.
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if n, _ := js.Available(); n == 0 {
+					return errors.New("boom")
+				}
+			}
+			t.Error("make never took a token")
+			return errors.New("boom")
+		}
+		cmd := exec.CommandContext(ctx, "make", "-C", dir)
+		cmd.ExtraFiles = js.Files()
+		cmd.Env = append(os.Environ(), "MAKEFLAGS="+js.MakeFlags())
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		// The whole tree, not just make: its sleeps would otherwise live on.
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		pgid.Store(int64(cmd.Process.Pid))
+		return cmd.Wait()
+	})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("err = %v, want bad's failure", err)
+	}
+	if time.Since(t0) > 30*time.Second || fmt.Sprint(res.Stopped) != "[make]" {
+		t.Fatalf("make was not stopped: %+v after %v", res, time.Since(t0))
+	}
+	// The killed sleeps are reaped by init, not by us: give it a moment.
+	gone := false
+	for deadline := time.Now().Add(5 * time.Second); !gone && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		gone = errors.Is(syscall.Kill(-int(pgid.Load()), 0), syscall.ESRCH)
+	}
+	if !gone {
+		t.Error("make's process group still exists 5s after the run")
+	}
+	if n, _ := js.Available(); n != j-1 {
+		t.Errorf("pool holds %d tokens after the run, want %d restored", n, j-1)
 	}
 }

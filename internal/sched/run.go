@@ -134,6 +134,13 @@ func RunPlan(ctx context.Context, p *Plan, o Options, build BuildFunc) (Result, 
 	r.cancel = cancel
 	r.parent = ctx
 	r.loop(ctx)
+	if js != nil {
+		// Every build has returned, so tokens that killed builds took with
+		// them can be restored for whoever uses the jobserver next.
+		if _, err := js.Reconcile(); err != nil && r.fatal == nil {
+			r.fatal = err
+		}
+	}
 	return r.result(time.Since(t0))
 }
 
