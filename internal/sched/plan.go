@@ -142,18 +142,19 @@ func (p *Plan) IDs() []string {
 // Has reports whether id is a node of the plan.
 func (p *Plan) Has(id string) bool { _, ok := p.index[id]; return ok }
 
-// Deps lists the direct dependencies of id, sorted.
-func (p *Plan) Deps(id string) []string { return p.names(p.deps[p.index[id]]) }
+// Deps lists the direct dependencies of id, sorted. Like the other
+// per-node methods it panics if id is not in the plan (see Has).
+func (p *Plan) Deps(id string) []string { return p.names(p.deps[p.at(id)]) }
 
 // Dependents lists the nodes that directly depend on id, sorted.
-func (p *Plan) Dependents(id string) []string { return p.names(p.dependents[p.index[id]]) }
+func (p *Plan) Dependents(id string) []string { return p.names(p.dependents[p.at(id)]) }
 
 // Estimate is the duration assumed for id (unknown ones filled in).
-func (p *Plan) Estimate(id string) time.Duration { return p.est[p.index[id]] }
+func (p *Plan) Estimate(id string) time.Duration { return p.est[p.at(id)] }
 
 // Chain is the critical path starting at id: its estimate plus the longest
 // chain among its dependents.
-func (p *Plan) Chain(id string) time.Duration { return p.chain[p.index[id]] }
+func (p *Plan) Chain(id string) time.Duration { return p.chain[p.at(id)] }
 
 // CriticalPath is the longest chain in the graph: no schedule, however many
 // workers, finishes sooner.
@@ -172,6 +173,16 @@ func (p *Plan) Total() time.Duration {
 		s += e
 	}
 	return s
+}
+
+// at is id's index; asking about a node the plan does not hold is a bug in
+// the caller, and answering for node 0 instead would hide it.
+func (p *Plan) at(id string) int {
+	i, ok := p.index[id]
+	if !ok {
+		panic(fmt.Sprintf("sched: node %q is not in the plan", id))
+	}
+	return i
 }
 
 func (p *Plan) names(idx []int) []string {

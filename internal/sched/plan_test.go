@@ -166,3 +166,19 @@ func FuzzPlan(f *testing.F) {
 		}
 	})
 }
+
+func TestPlanUnknownIDPanics(t *testing.T) {
+	p, err := NewPlan([]Node{{ID: "a", Estimate: ms}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Has("b") || !p.Has("a") {
+		t.Error("Has is wrong")
+	}
+	defer func() {
+		if v, _ := recover().(string); !strings.Contains(v, `node "b" is not in the plan`) {
+			t.Errorf("Estimate of an unknown node: panic %q, want one naming it", v)
+		}
+	}()
+	p.Estimate("b")
+}
