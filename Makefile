@@ -8,7 +8,7 @@ TARGET  ?= x86_64
 # depends on it being there.
 export STALIX_STORE ?= $(HOME)/.cache/stalix/store
 
-.PHONY: all setup build image boot test unit vet bench bootstrap clean
+.PHONY: all setup build image boot test unit vet bench stress bootstrap clean
 
 all: build
 
@@ -40,6 +40,11 @@ test: setup vet
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/ ./internal/sched/ ./image/...
+
+# stress: kill -9 a multi-node build at 100 random points, checking the
+# store after each (the unit test does 20).
+stress:
+	STALIX_CRASH_ROUNDS=100 $(GO) test -count=1 -run TestKill9 -v ./cmd/stalix-build
 
 clean:
 	rm -rf bin out test.log
