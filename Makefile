@@ -39,7 +39,8 @@ test: setup vet
 	set -o pipefail; $(GO) test -count=1 -timeout 50m ./... 2>&1 | tee test.log
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/ ./internal/sched/ ./image/...
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/
+	$(GO) run ./internal/sched/bench -check
 
 # stress: kill -9 a multi-node build at 100 random points, checking the
 # store after each (the unit test does 20).

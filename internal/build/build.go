@@ -16,6 +16,7 @@ import (
 
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/policy"
+	"stalix.dev/stalix-build/internal/progress"
 	"stalix.dev/stalix-build/internal/sandbox"
 	"stalix.dev/stalix-build/internal/sched"
 	"stalix.dev/stalix-build/internal/store"
@@ -39,10 +40,17 @@ type Builder struct {
 	Jobs      int
 	KeepGoing bool
 	Epoch     int64
-	Observer  sched.Observer
+	// View, when set, makes the observer that shows progress for a run.
+	View func(p *sched.Plan) View
 	// Hostname is what builds see; tests of reproducibility vary the
 	// outside, never this.
 	Hostname string
+}
+
+// View is told what the scheduler does and closed when the run ends.
+type View interface {
+	sched.Observer
+	Close() error
 }
 
 // Failure is one failed node with where to read its log.
@@ -66,10 +74,7 @@ func (e *Error) Error() string {
 // Report writes each failure with the last lines of its log.
 func (e *Error) Report(w io.Writer, lines int) {
 	for _, f := range e.Failures {
-		fmt.Fprintf(w, "\n%s failed: %v\nlog: %s\n", f.Node.ID(), f.Err, f.Log)
-		for _, l := range tail(f.Log, lines) {
-			fmt.Fprintf(w, "  | %s\n", l)
-		}
+		progress.Report(w, f.Node.ID(), f.Err, f.Log, lines)
 	}
 }
 
@@ -142,8 +147,13 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	if err != nil {
 		return err
 	}
-	res, err := sched.RunPlan(ctx, sp, sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Observer: b.Observer, Jobserver: js},
-		func(ctx context.Context, id string) error { return b.node(ctx, byID[id], js) })
+	o := sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Jobserver: js}
+	if b.View != nil {
+		v := b.View(sp)
+		defer v.Close()
+		o.Observer = v
+	}
+	res, err := sched.RunPlan(ctx, sp, o, func(ctx context.Context, id string) error { return b.node(ctx, byID[id], js) })
 	if len(res.Failed) > 0 {
 		e := &Error{}
 		for _, f := range res.Failed {
@@ -356,17 +366,4 @@ func optStrings(o map[string]any, k string) []string {
 		}
 	}
 	return out
-}
-
-// tail returns the last n lines of a file, or none when it cannot be read.
-func tail(path string, n int) []string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return lines
 }

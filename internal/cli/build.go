@@ -176,7 +176,7 @@ func buildPlan(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.
 	}
 	bl := &build.Builder{
 		Store: s, Sources: f, Seed: seed, Jobs: b.jobs, KeepGoing: b.keepGoing,
-		Observer: newProgress(e, pending, s),
+		View: newView(e),
 	}
 	err := bl.Run(ctx, pending)
 	var be *build.Error

@@ -1,10 +1,20 @@
 package cli
 
 import (
-	"stalix.dev/stalix-build/internal/plan"
+	"os"
+
+	"stalix.dev/stalix-build/internal/build"
+	"stalix.dev/stalix-build/internal/progress"
 	"stalix.dev/stalix-build/internal/sched"
-	"stalix.dev/stalix-build/internal/store"
 )
 
-// newProgress is replaced by the progress view once it lands.
-func newProgress(e *Env, nodes []*plan.Node, s *store.Store) sched.Observer { return nil }
+// newView shows a live view when stderr is a terminal and plain lines
+// otherwise (CI logs).
+func newView(e *Env) func(p *sched.Plan) build.View {
+	return func(p *sched.Plan) build.View {
+		if f, ok := e.Stderr.(*os.File); ok {
+			return progress.New(f, p, progress.Options{})
+		}
+		return progress.NewPlain(e.Stderr, p, progress.Options{})
+	}
+}
