@@ -1,0 +1,48 @@
+package qemu
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestVerify(t *testing.T) {
+	good := "x86_64\r\nNAME=Stalix\r\nID=stalix\r\n5\r\n"
+	cases := []struct {
+		name, out string
+		want      Expect
+		err       string
+	}{
+		{"ok", good, Expect{Arch: "x86_64", StoreCount: 5}, ""},
+		{"arch", good, Expect{Arch: "aarch64"}, `uname -m says "x86_64"`},
+		{"count", good, Expect{Arch: "x86_64", StoreCount: 4}, "holds 5 entries, want 4"},
+		{"id", "x86_64\nID=debian\n5\n", Expect{Arch: "x86_64"}, "lacks ID=stalix"},
+		{"short", "x86_64\n", Expect{Arch: "x86_64"}, "short answer"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := verify(c.out, c.want)
+			if (c.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("verify: %v, want %q", err, c.err)
+			}
+		})
+	}
+}
+
+func TestArgs(t *testing.T) {
+	_, args, err := Machine{Arch: "x86_64", Disk: "/tmp/d.img"}.Args()
+	if err != nil {
+		t.Skip(err)
+	}
+	joined := strings.Join(args, " ")
+	for _, want := range []string{"-accel tcg", "snapshot=on", "-bios /usr/share/ovmf/OVMF.fd", "-serial stdio"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("args lack %q: %s", want, joined)
+		}
+	}
+	if _, _, err := (Machine{Arch: "riscv64", Kernel: "k"}).Args(); err == nil {
+		t.Error("unknown arch accepted")
+	}
+	if _, _, err := (Machine{Arch: "x86_64"}).Args(); err == nil {
+		t.Error("nothing to boot accepted")
+	}
+}
