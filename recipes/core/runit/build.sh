@@ -1,0 +1,40 @@
+{% extends "make.sh" %}
+{% comment %}runit's build is DJB-style: conf-cc and conf-ld hold the compile and link commands, and
+"choose" probes the system by compiling, linking and running small programs. A cross build cannot
+run target binaries, so for a target other than the build host "choose" is replaced by one that
+compiles and links but does not run, taking the "has it" answer that Linux with musl gives for
+every run-time probe, and the chkshsgr run (getgroups/setgroups agree) is skipped for the same
+reason. Static: conf-ld links with the cc package's -static.{% endcomment %}
+{% block configure %}
+cd src
+echo "$CC $CFLAGS -Wall" > conf-cc
+echo "$CC -static $LDFLAGS" > conf-ld
+{% if target.arch != host.arch %}
+cat > choose.sh <<'EOT'
+#!/bin/sh
+# choose for a cross build: compile and link the probe, never run it.
+result="$4"
+case "$1" in *c*) ./compile "$2.c" >/dev/null 2>&1 || result="$3" ;; esac
+case "$1" in *l*) ./load "$2" >/dev/null 2>&1 || result="$3" ;; esac
+rm -f "$2.o" "$2"
+exec cat "$result"
+EOT
+sed -i 's,\./chkshsgr ||,true ||,' Makefile
+{% endif %}
+{% endblock %}
+{% block build %}
+make
+{% endblock %}
+{% block install %}
+mkdir -p "$out/bin" "$out/sbin" "$out/share/man/man8"
+# runit-init execs /sbin/runit by its absolute path, and the image's /sbin/init is runit-init for
+# init = "runit"; the tools a user runs go to bin.
+for p in $(cat ../package/commands); do
+  case $p in
+  runit|runit-init) install -m 755 "$p" "$out/sbin/$p" ;;
+  *) install -m 755 "$p" "$out/bin/$p" ;;
+  esac
+done
+"$STRIP" "$out/bin/"* "$out/sbin/"*
+cp ../man/*.8 "$out/share/man/man8/"
+{% endblock %}
