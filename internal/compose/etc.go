@@ -29,7 +29,7 @@ func generatedEtc(s *store.Store, prof *profile.Profile, links map[string]string
 	if shadow == "" {
 		shadow = "root:!:1::::::\n"
 	}
-	if prof.RootPassword != "" {
+	if prof.RootPasswordSet {
 		shadow = setPassword(shadow, "root", prof.RootPassword)
 	}
 	for _, u := range prof.Users {

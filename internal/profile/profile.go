@@ -60,6 +60,9 @@ type Profile struct {
 	Outputs      Outputs                   `toml:"outputs"`
 
 	File string `toml:"-"`
+	// RootPasswordSet tells root_password = "" (no password, Buildroot's
+	// default for development images) from no root_password (locked).
+	RootPasswordSet bool `toml:"-"`
 }
 
 // Inits are the PID 1 choices a profile may make.
@@ -85,6 +88,7 @@ func Parse(path string, data []byte) (*Profile, error) {
 		return nil, fmt.Errorf("%s: unknown key %s", path, und[0].String())
 	}
 	p.File = path
+	p.RootPasswordSet = md.IsDefined("root_password")
 	p.setDefaults(md.IsDefined("kernel"))
 	return &p, p.validate()
 }
