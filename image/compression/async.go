@@ -10,12 +10,13 @@ const (
 // async hands full chunks to a goroutine that owns the encoder. Chunks are recycled through a
 // small pool so memory stays bounded at a few MiB.
 type async struct {
-	enc  io.WriteCloser
-	buf  []byte
-	work chan []byte
-	free chan []byte
-	done chan error
-	err  error
+	enc    io.WriteCloser
+	closed bool
+	buf    []byte
+	work   chan []byte
+	free   chan []byte
+	done   chan error
+	err    error
 }
 
 func newAsync(enc io.WriteCloser) *async {
@@ -29,13 +30,13 @@ func newAsync(enc io.WriteCloser) *async {
 	for i := 0; i < buffers-1; i++ {
 		a.free <- make([]byte, 0, chunkSize)
 	}
-	go a.run()
+	go a.run(a.work)
 	return a
 }
 
-func (a *async) run() {
+func (a *async) run(work <-chan []byte) {
 	var err error
-	for b := range a.work {
+	for b := range work {
 		if err == nil {
 			_, err = a.enc.Write(b)
 		}
@@ -91,14 +92,14 @@ func (a *async) ReadFrom(r io.Reader) (int64, error) {
 }
 
 func (a *async) Close() error {
-	if a.work == nil {
+	if a.closed {
 		return a.err
 	}
+	a.closed = true
 	if len(a.buf) > 0 {
 		a.work <- a.buf
 	}
 	close(a.work)
-	a.work = nil
 	err := <-a.done
 	if a.err == nil {
 		a.err = err

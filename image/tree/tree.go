@@ -127,6 +127,7 @@ func validate(e *Entry) error {
 			return fmt.Errorf("%s: symlink without a target", e.Path)
 		}
 		e.Size = int64(len(e.Target))
+		e.Mode = 0o777 // what Linux gives every symlink, whatever was asked
 	case Hardlink:
 		p, err := CleanPath(e.Target)
 		if err != nil {
