@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"os"
@@ -14,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/sandbox"
 	"stalix.dev/stalix-build/internal/store"
 	"stalix.dev/stalix-build/internal/testseed"
@@ -39,7 +38,7 @@ func project(t *testing.T, n int) (root, storeDir string) {
 	}
 	w("stages/stages.toml", "[[stage]]\nname = \"world\"\nseed = true\n")
 	w("recipes/_templates/base.sh", "set -e\n{% block build %}{% endblock %}\n")
-	w("bootstrap/seed-x86_64.lock", "test seed\n")
+	w("bootstrap/seed-x86_64.lock", "busybox-static 1:1.35.0-4 amd64 "+strings.Repeat("0", 64)+" 1\n")
 	var pkgs []string
 	for i := 0; i < n; i++ {
 		var deps []string
@@ -60,8 +59,11 @@ func project(t *testing.T, n int) (root, storeDir string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	sum := sha256.Sum256([]byte("test seed\n"))
-	seed := hex.EncodeToString(sum[:])[:32] + "-seed-x86_64"
+	lock, err := bootstrap.LockHash(filepath.Join(root, "bootstrap/seed-x86_64.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := lock[:32] + "-seed-x86_64"
 	txn, err := s.Begin(seed)
 	if err != nil {
 		t.Fatal(err)

@@ -1,13 +1,12 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/recipe"
@@ -42,14 +41,17 @@ func (c *common) load(e *Env) (*project, error) {
 	return &project{root: root, repo: repo, stages: st, seed: seedHash(root)}, nil
 }
 
-// seedHash names the seed by its lock: the lock pins every .deb by sha256.
+// seedHash names the seed by its lock, which pins every .deb by sha256.
 func seedHash(root string) string {
-	data, err := os.ReadFile(filepath.Join(root, "bootstrap", "seed-"+plan.Host+".lock"))
+	h, err := bootstrap.LockHash(filepath.Join(root, "bootstrap", "seed-"+plan.Host+".lock"))
 	if err != nil {
 		return "unlocked"
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+	return h
+}
+
+func (p *project) seedLock() string {
+	return filepath.Join(p.root, "bootstrap", "seed-"+plan.Host+".lock")
 }
 
 func (p *project) config() plan.Config {
