@@ -36,5 +36,12 @@ for p in $(cat ../package/commands); do
   esac
 done
 "$STRIP" "$out/bin/"* "$out/sbin/"*
+# With runit as PID 1, halting is asking runit-init (busybox's poweroff signals PID 1 in a way
+# runit ignores). A profile with init = "runit" lists runit after busybox, so these shadow
+# busybox's applets of the same names in the image.
+printf '#!/bin/sh\nexec /sbin/runit-init 0\n' > "$out/sbin/poweroff"
+printf '#!/bin/sh\nexec /sbin/runit-init 0\n' > "$out/sbin/halt"
+printf '#!/bin/sh\nexec /sbin/runit-init 6\n' > "$out/sbin/reboot"
+chmod 755 "$out/sbin/poweroff" "$out/sbin/halt" "$out/sbin/reboot"
 cp ../man/*.8 "$out/share/man/man8/"
 {% endblock %}
