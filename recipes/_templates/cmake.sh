@@ -15,6 +15,9 @@ cmake -S {% block cmake_source %}.{% endblock %} -B /build/obj -G "Unix Makefile
   -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY \
   -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY \
   -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON \
+{% if stage != "toolchain" %}
+  -DCMAKE_SYSROOT={{ deps.cc }}/sysroot \
+{% endif %}
   {% block cmake_flags %}{% endblock %}
 {% endblock %}
 {% block build %}

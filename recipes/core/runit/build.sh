@@ -2,9 +2,10 @@
 {% comment %}runit's build is DJB-style: conf-cc and conf-ld hold the compile and link commands, and
 "choose" probes the system by compiling, linking and running small programs. A cross build cannot
 run target binaries, so for a target other than the build host "choose" is replaced by one that
-compiles and links but does not run, taking the "has it" answer that Linux with musl gives for
-every run-time probe, and the chkshsgr run (getgroups/setgroups agree) is skipped for the same
-reason. Static: conf-ld links with the cc package's -static.{% endcomment %}
+compiles and links but does not run, and gives the three run-time probes (tryshsgr, trypoll,
+tryulong64) the answers they give natively on 64-bit Linux; the chkshsgr run (getgroups and
+setgroups agree) is skipped for the same reason. Checked: every generated sysdeps header of the
+aarch64 cross build equals the x86_64 native one. Static: conf-ld links with the cc package's -static.{% endcomment %}
 {% block configure %}
 cd src
 echo "$CC $CFLAGS -Wall" > conf-cc
@@ -16,6 +17,9 @@ cat > choose.sh <<'EOT'
 result="$4"
 case "$1" in *c*) ./compile "$2.c" >/dev/null 2>&1 || result="$3" ;; esac
 case "$1" in *l*) ./load "$2" >/dev/null 2>&1 || result="$3" ;; esac
+# The answers the three run probes give natively on 64-bit Linux: poll works, unsigned long is
+# 64 bits, and getgroups does not take shorts (gid_t is an int).
+case "$1:$2" in *r*:tryshsgr) result="$3" ;; esac
 rm -f "$2.o" "$2"
 exec cat "$result"
 EOT
