@@ -42,6 +42,10 @@ type Builder struct {
 	Epoch     int64
 	// View, when set, makes the observer that shows progress for a run.
 	View func(p *sched.Plan) View
+	// Inputs, when set, is a second store that may hold a node's inputs:
+	// a check rebuilds into a fresh store while reading inputs from the
+	// main one.
+	Inputs *store.Store
 	// Hostname is what builds see; tests of reproducibility vary the
 	// outside, never this.
 	Hostname string
@@ -131,12 +135,14 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	}
 	defer js.Close()
 	byID := map[string]*plan.Node{}
-	var sn []sched.Node
 	for _, n := range nodes {
 		byID[n.ID()] = n
+	}
+	var sn []sched.Node
+	for _, n := range nodes {
 		var deps []string
 		for _, d := range inputs(n) {
-			if !b.Store.Has(d.Base()) {
+			if _, ok := byID[d.ID()]; ok || !b.has(d.Base()) {
 				deps = append(deps, d.ID())
 			}
 		}
@@ -163,6 +169,19 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 		return e
 	}
 	return err
+}
+
+// has reports whether base is in the store or the input store.
+func (b *Builder) has(base string) bool {
+	return b.Store.Has(base) || (b.Inputs != nil && b.Inputs.Has(base))
+}
+
+// path is where base lives on the host, preferring the store being built.
+func (b *Builder) path(base string) string {
+	if b.Inputs != nil && !b.Store.Has(base) && b.Inputs.Has(base) {
+		return b.Inputs.Path(base)
+	}
+	return b.Store.Path(base)
 }
 
 // estimate is the last build time of any version of the node's package
@@ -280,7 +299,7 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 	var mounts []sandbox.Mount
 	var path []string
 	for _, d := range inputs(n) {
-		mounts = append(mounts, sandbox.Mount{Host: b.Store.Path(d.Base()), Path: d.Out()})
+		mounts = append(mounts, sandbox.Mount{Host: b.path(d.Base()), Path: d.Out()})
 		path = append(path, d.Out()+"/bin")
 	}
 	seed := ""

@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"stalix.dev/stalix-build/image/disk"
+	"stalix.dev/stalix-build/image/initramfs"
+	"stalix.dev/stalix-build/image/rootfs"
+	"stalix.dev/stalix-build/internal/build"
+	"stalix.dev/stalix-build/internal/compose"
+	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/store"
+)
+
+func init() {
+	register("image", "build a profile and write its images under out/", runImage)
+}
+
+// artifacts are the files one target's image step writes, by kind.
+type artifacts struct {
+	Initramfs, Disk, Tar, Kernel string
+	StoreCount                   int // entries under /ix/store in the root
+}
+
+func runImage(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlagSet(e, "image", "PROFILE [--target T] [--out DIR]",
+		"Build the profile, compose its realm and write out/<profile>-<arch>.{initramfs.cpio.zst,img,tar.zst,vmlinuz} and out/SHA256SUMS.")
+	b.add(fs)
+	outDir := fs.String("out", "out", "directory for the images")
+	pos, err := parse(fs.FlagSet, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one PROFILE")
+	}
+	p, err := b.load(e)
+	if err != nil {
+		return err
+	}
+	pl, prof, err := p.planFor(e, pos[0], b.targets)
+	if err != nil {
+		return err
+	}
+	if prof == nil {
+		return usagef("%s is a package; image wants a profile", pos[0])
+	}
+	s, err := b.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx, cancel := interruptible()
+	defer cancel()
+	out := absFrom(e.Dir, *outDir)
+	for _, arch := range pl.Targets {
+		a, err := makeImages(ctx, e, &b, p, s, pl, prof, arch, out)
+		if err != nil {
+			return err
+		}
+		for _, f := range []string{a.Initramfs, a.Disk, a.Tar, a.Kernel} {
+			if f != "" {
+				fmt.Fprintln(e.Stdout, f)
+			}
+		}
+	}
+	return writeSums(out)
+}
+
+// epoch is SOURCE_DATE_EPOCH, else the fixed default.
+func epoch() int64 {
+	if v, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		return v
+	}
+	return build.DefaultEpoch
+}
+
+// makeImages builds what the profile needs for arch and writes its images.
+func makeImages(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.Store, pl *plan.Plan, prof *profile.Profile, arch, out string) (*artifacts, error) {
+	if _, err := buildPlan(ctx, e, b, p, s, pl, plan.Closure(pl.Roots[arch])); err != nil {
+		return nil, err
+	}
+	realm, err := compose.MakeRealm(s, pl, prof, arch)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AddRoot("realm-"+prof.Name+"-"+arch, realm.Base); err != nil {
+		return nil, err
+	}
+	return writeImages(s, prof, realm, arch, out, prof.Name+"-"+arch)
+}
+
+func writeImages(s *store.Store, prof *profile.Profile, realm *compose.Realm, arch, out, stem string) (*artifacts, error) {
+	t, err := compose.Root(s, realm, epoch())
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	a := &artifacts{StoreCount: len(realm.Packages) + 1}
+	path := func(ext string) string { return filepath.Join(out, stem+ext) }
+	if c := prof.Outputs.Initramfs; c != nil {
+		a.Initramfs = path(".initramfs.cpio." + map[string]string{"zstd": "zst", "gzip": "gz"}[c.Compression])
+		err := atomicWrite(a.Initramfs, func(w io.Writer) error { return initramfs.WriteInitramfs(w, t, c.Compression) })
+		if err != nil {
+			return nil, fmt.Errorf("initramfs: %w", err)
+		}
+	}
+	if prof.Outputs.Tar != nil {
+		a.Tar = path(".tar.zst")
+		if err := atomicWrite(a.Tar, func(w io.Writer) error { return rootfs.WriteTar(w, t, "zstd") }); err != nil {
+			return nil, fmt.Errorf("rootfs tarball: %w", err)
+		}
+	}
+	if realm.Kernel != nil {
+		a.Kernel = path(".vmlinuz")
+		src := filepath.Join(s.Path(realm.Kernel.Base()), "boot", "vmlinuz")
+		if err := atomicWrite(a.Kernel, func(w io.Writer) error { return copyInto(w, src) }); err != nil {
+			return nil, fmt.Errorf("kernel: %w", err)
+		}
+	}
+	if d := prof.Outputs.Disk; d != nil {
+		if a.Kernel == "" {
+			return nil, fmt.Errorf("%s: a disk needs a kernel for its ESP: set kernel in the profile", prof.File)
+		}
+		size, _ := profile.ParseSize(d.Size)
+		esp, _ := profile.ParseSize(d.ESP)
+		a.Disk = path(".img")
+		tmp := a.Disk + ".tmp"
+		os.Remove(tmp)
+		_, err := disk.WriteDisk(tmp, disk.Spec{
+			Size: size, ESPSize: esp, Arch: arch, Kernel: a.Kernel, Tree: t,
+			Seed: []byte(realm.Base), WorkDir: filepath.Join(s.Dir, ".build"),
+		})
+		if err != nil {
+			os.Remove(tmp)
+			return nil, fmt.Errorf("%s: disk: %w", prof.File, err)
+		}
+		if err := os.Rename(tmp, a.Disk); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// atomicWrite writes path through a temporary file so out/ never holds a
+// half-written image.
+func atomicWrite(path string, fill func(w io.Writer) error) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := fill(f); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func copyInto(w io.Writer, src string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// writeSums lists every image in out, sorted, in sha256sum's format.
+func writeSums(out string) error {
+	des, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, de := range des {
+		n := de.Name()
+		if de.Type().IsRegular() && n != "SHA256SUMS" && !strings.HasSuffix(n, ".tmp") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		sum, err := fileSum(filepath.Join(out, n))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s  %s\n", sum, n)
+	}
+	return atomicWrite(filepath.Join(out, "SHA256SUMS"), func(w io.Writer) error {
+		_, err := io.WriteString(w, b.String())
+		return err
+	})
+}
+
+func fileSum(p string) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
