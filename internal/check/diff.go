@@ -160,4 +160,3 @@ func SameFile(a, b string) (bool, int64, error) {
 	off, _, _, err := firstDifference(a, b)
 	return off < 0, off, err
 }
-

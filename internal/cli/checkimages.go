@@ -45,4 +45,3 @@ func imagesTwice(s, second *store.Store, pl *plan.Plan, prof *profile.Profile) (
 	}
 	return check.CompareImages(a, b)
 }
-
