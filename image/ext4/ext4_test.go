@@ -194,3 +194,52 @@ func TestNotRoot(t *testing.T) {
 		t.Fatalf("Write = %v, want a needs-root error", err)
 	}
 }
+
+// Sources with the entry's owner and mode are hard linked into staging: they must come out
+// unchanged, and two entries naming one source must still be two inodes in the image.
+func TestLinkedSourcesUntouched(t *testing.T) {
+	need(t, "debugfs", "e2fsprogs")
+	src := t.TempDir()
+	a, b := filepath.Join(src, "a"), filepath.Join(src, "b")
+	os.WriteFile(a, []byte("same owner and mode"), 0o644)
+	os.WriteFile(b, []byte("other mode"), 0o600)
+	old := time.Unix(1000, 0)
+	for _, p := range []string{a, b} {
+		os.Chtimes(p, old, old)
+	}
+	tr := tree.New(fixture.Epoch)
+	for _, e := range []tree.Entry{
+		fixture.FileFrom(a, "/x/a"), fixture.FileFrom(a, "/x/a-again"), fixture.FileFrom(b, "/x/b"),
+	} {
+		if err := tr.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts := testOpts
+	opts.WorkDir = src // same file system, so linking is possible
+	p := filepath.Join(t.TempDir(), "root.img")
+	os.WriteFile(p, nil, 0o644)
+	os.Truncate(p, 16<<20)
+	if err := Write(p, 0, 16<<20, tr, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{a, b} {
+		fi, err := os.Stat(f)
+		if err != nil || !fi.ModTime().Equal(old) {
+			t.Errorf("%s: mtime %v (err %v), want it untouched at %v", f, fi.ModTime(), err, old)
+		}
+	}
+	ls := debugfs(t, p, "ls -p /x")
+	var inos []string
+	for _, l := range strings.Split(strings.TrimSpace(ls), "\n") {
+		if m := lsLine.FindStringSubmatch(l); m != nil && !strings.HasPrefix(m[5], ".") {
+			inos = append(inos, m[1]+" "+m[2]+" "+m[5])
+		}
+	}
+	if len(inos) != 3 || strings.Fields(inos[0])[0] == strings.Fields(inos[1])[0] {
+		t.Errorf("ls -p /x = %q, want three names with distinct inodes", inos)
+	}
+	if s := debugfs(t, p, "stat /x/a"); !strings.Contains(s, fmt.Sprintf("mtime: 0x%08x:00000000", fixture.Epoch)) {
+		t.Errorf("/x/a mtime is not the epoch:\n%s", s)
+	}
+}

@@ -10,8 +10,10 @@ import (
 
 // mke2fs -d (1.47.0) copies each inode's ctime from the staging file, and the kernel sets that to
 // the wall clock when the staging file is made, so no option makes it fixed. fixTimes rewrites
-// atime, ctime and crtime of every used inode to the epoch and recomputes the inode checksum;
-// nothing else in ext4 covers those bytes. It reads only the layout fields it needs.
+// all four times of every used inode to the tree's one epoch and recomputes the inode checksum;
+// nothing else in ext4 covers those bytes. Since every time is rewritten, staging need not set
+// any, which lets it hard link source files it must not touch. It reads only the layout fields
+// it needs.
 
 const (
 	sbOffset            = 1024
@@ -24,7 +26,7 @@ const (
 	iLinks, iGeneration          = 0x1A, 0x64
 	iChecksumLo, iExtraIsize     = 0x7C, 0x80
 	iChecksumHi, iCtimeExtra     = 0x82, 0x84
-	iAtimeExtra                  = 0x8C
+	iMtimeExtra, iAtimeExtra     = 0x88, 0x8C
 	iCrtime, iCrtimeExtra        = 0x90, 0x94
 	goodOldInodeSize             = 128
 	sbFeatureIncompat, sbROCompa = 0x60, 0x64
@@ -161,8 +163,12 @@ func fixInode(ino []byte, num, epoch uint32, l *layout) bool {
 	before := string(ino)
 	le.PutUint32(ino[iAtime:], epoch)
 	le.PutUint32(ino[iCtime:], epoch)
+	le.PutUint32(ino[iMtime:], epoch)
 	if fits(iCtimeExtra + 4) {
 		le.PutUint32(ino[iCtimeExtra:], 0)
+	}
+	if fits(iMtimeExtra + 4) {
+		le.PutUint32(ino[iMtimeExtra:], 0)
 	}
 	if fits(iAtimeExtra + 4) {
 		le.PutUint32(ino[iAtimeExtra:], 0)

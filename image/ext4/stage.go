@@ -12,40 +12,63 @@ import (
 )
 
 // stage materialises t under dir, which must exist and be empty, with the owners, permission
-// bits, device numbers, hard links and modification time the tree says: mke2fs -d copies all of
-// these from the directory. It needs root for owners and device nodes.
+// bits, device numbers and hard links the tree says: mke2fs -d copies these from the directory.
+// Times are left alone; fixTimes sets them in the file system afterwards. It needs root for
+// owners and device nodes.
+//
+// A file whose host source already has the entry's owner and mode is hard linked rather than
+// copied, so staging costs no data copy when the sources live on the same file system (put
+// Options.WorkDir there). Nothing is changed on a linked source. Each source inode is linked at
+// most once: two entries sharing it would otherwise become one inode in the image.
 func stage(t *tree.Tree, dir string) error {
-	entries := t.Entries()
-	for _, e := range entries {
-		if err := stageEntry(t, dir, e); err != nil {
+	s := stager{dir: dir, linked: map[devIno]bool{}}
+	for _, e := range t.Entries() {
+		if err := s.entry(t, e); err != nil {
 			return fmt.Errorf("stage %s: %w", e.Path, err)
 		}
 	}
-	// Times last and deepest first: creating a name changes its directory's mtime.
-	ts := []unix.Timespec{{Sec: t.Epoch}, {Sec: t.Epoch}}
-	for i := len(entries) - 1; i >= 0; i-- {
-		e := entries[i]
-		if e.Type == tree.Hardlink {
-			continue
-		}
-		if err := unix.UtimesNanoAt(unix.AT_FDCWD, filepath.Join(dir, e.Path), ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			return fmt.Errorf("stage %s: set time: %w", e.Path, err)
-		}
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return err
-	}
-	return unix.UtimesNanoAt(unix.AT_FDCWD, dir, ts, 0)
+	return os.Chmod(dir, 0o755)
 }
 
-func stageEntry(t *tree.Tree, dir string, e *tree.Entry) error {
-	p := filepath.Join(dir, e.Path)
+type devIno struct{ dev, ino uint64 }
+
+type stager struct {
+	dir    string
+	linked map[devIno]bool
+}
+
+// link hard links e's source into p when that changes nothing the image would see.
+func (s *stager) link(e *tree.Entry, p string) bool {
+	if e.Source == "" {
+		return false
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(e.Source, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG ||
+		st.Mode&0o7777 != e.Mode || int(st.Uid) != e.UID || int(st.Gid) != e.GID || st.Size != e.Size {
+		return false
+	}
+	k := devIno{uint64(st.Dev), st.Ino}
+	if s.linked[k] {
+		return false
+	}
+	if err := unix.Link(e.Source, p); err != nil {
+		return false // another file system, a read-only mount...: copy instead
+	}
+	s.linked[k] = true
+	return true
+}
+
+func (s *stager) entry(t *tree.Tree, e *tree.Entry) error {
+	p := filepath.Join(s.dir, e.Path)
 	switch e.Type {
 	case tree.Dir:
 		if err := unix.Mkdir(p, 0o700); err != nil {
 			return err
 		}
 	case tree.File:
+		if s.link(e, p) {
+			return nil
+		}
 		if err := copyFile(e, p); err != nil {
 			return err
 		}
@@ -55,7 +78,7 @@ func stageEntry(t *tree.Tree, dir string, e *tree.Entry) error {
 		}
 		return os.Lchown(p, e.UID, e.GID) // a symlink's mode is always 0777
 	case tree.Hardlink:
-		return os.Link(filepath.Join(dir, e.Target), p)
+		return os.Link(filepath.Join(s.dir, e.Target), p)
 	case tree.CharDev, tree.BlockDev:
 		kind := uint32(unix.S_IFCHR)
 		if e.Type == tree.BlockDev {
