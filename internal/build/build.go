@@ -279,7 +279,7 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 			}
 			continue
 		}
-		if err := unpack.Tar(file, dest, s.Strip); err != nil {
+		if err := unpack.TarOnly(file, dest, s.Strip, s.Include); err != nil {
 			return fmt.Errorf("%s: %w", n.Recipe.File, err)
 		}
 	}

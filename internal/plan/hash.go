@@ -40,7 +40,11 @@ func (n *Node) encode(script, seed string) []byte {
 	line("toolchain", n.Toolchain)
 	line("seed", seed)
 	for _, s := range n.Sources {
-		line("source", fmt.Sprintf("%s strip=%d dest=%s", s.SHA256, s.Strip, s.Dest))
+		src := fmt.Sprintf("%s strip=%d dest=%s", s.SHA256, s.Strip, s.Dest)
+		if len(s.Include) > 0 {
+			src += " include=" + strings.Join(s.Include, ",")
+		}
+		line("source", src)
 	}
 	deps := make([]string, 0, len(n.Deps))
 	for _, d := range n.Deps {

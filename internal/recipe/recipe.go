@@ -15,6 +15,9 @@ type Source struct {
 	File   string `toml:"file"`
 	Strip  int    `toml:"strip"`
 	Dest   string `toml:"dest"`
+	// Include keeps only these paths (after strip) when unpacking: most
+	// of a 1.3 GB LLVM tree is never read by a runtime library's build.
+	Include []string `toml:"include"`
 }
 
 // FileName is the name the source is known by in the cache and in errors.

@@ -17,6 +17,24 @@ type options struct {
 	// /etc/alternatives/x): they are written, never followed while
 	// unpacking, and resolve against the seed's own root once it is mounted.
 	debian bool
+	// include, when set, keeps only members (after strip) at or below
+	// these paths: a recipe that needs two directories of a 1.3 GB source
+	// tree writes only those.
+	include []string
+}
+
+// wanted reports whether a member path (components after strip) is kept.
+func (o *options) wanted(name string) bool {
+	if len(o.include) == 0 {
+		return true
+	}
+	for _, inc := range o.include {
+		inc = strings.Trim(inc, "/")
+		if name == inc || strings.HasPrefix(name, inc+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // extractor writes tar members under root. Every file system call goes
@@ -95,6 +113,14 @@ func (x *extractor) entry(hdr *tar.Header, body io.Reader) error {
 		return fmt.Errorf("non-directory lies within the leading components that strip=%d removes", x.opt.strip)
 	}
 	comps = comps[x.opt.strip:]
+	if !x.opt.wanted(strings.Join(comps, "/")) {
+		return nil
+	}
+	if hdr.Typeflag == tar.TypeLink && len(x.opt.include) > 0 {
+		if lc, err := splitName(hdr.Linkname); err == nil && len(lc) > x.opt.strip && !x.opt.wanted(strings.Join(lc[x.opt.strip:], "/")) {
+			return fmt.Errorf("hard link to %s, which include leaves out: include it too", hdr.Linkname)
+		}
+	}
 	if hdr.Mode&(0o4000|0o2000) != 0 && hdr.Typeflag != tar.TypeDir {
 		return fmt.Errorf("setuid/setgid bit refused (mode %#o)", hdr.Mode)
 	}

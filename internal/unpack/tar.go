@@ -14,6 +14,12 @@ import (
 // and setuid/setgid files are refused with an *EntryError. Regular files keep
 // mode&0777; owners and times are not restored (the build resets them).
 func Tar(archive, dest string, strip int) error {
+	return TarOnly(archive, dest, strip, nil)
+}
+
+// TarOnly is Tar keeping only the members at or below the include paths
+// (counted after strip); none means all.
+func TarOnly(archive, dest string, strip int, include []string) error {
 	if strip < 0 {
 		return fmt.Errorf("unpack %s: negative strip %d", archive, strip)
 	}
@@ -27,5 +33,5 @@ func Tar(archive, dest string, strip int) error {
 		return fmt.Errorf("unpack %s: %w", archive, err)
 	}
 	defer zr.Close()
-	return extract(zr, archive, dest, options{strip: strip})
+	return extract(zr, archive, dest, options{strip: strip, include: include})
 }

@@ -366,3 +366,43 @@ func TestTarRefusesSparse(t *testing.T) {
 		}
 	}
 }
+
+func TestTarOnly(t *testing.T) {
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "a.tar")
+	writeTestTar(t, archive, []tar.Header{
+		{Name: "top/keep/a", Typeflag: tar.TypeReg, Mode: 0o644},
+		{Name: "top/keep/sub/b", Typeflag: tar.TypeReg, Mode: 0o644},
+		{Name: "top/keeper", Typeflag: tar.TypeReg, Mode: 0o644},
+		{Name: "top/drop/c", Typeflag: tar.TypeReg, Mode: 0o644},
+	})
+	dest := filepath.Join(dir, "out")
+	if err := TarOnly(archive, dest, 1, []string{"keep"}); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"keep/a": true, "keep/sub/b": true, "keeper": false, "drop/c": false} {
+		_, err := os.Stat(filepath.Join(dest, p))
+		if (err == nil) != want {
+			t.Errorf("%s: present=%v, want %v", p, err == nil, want)
+		}
+	}
+}
+
+func writeTestTar(t *testing.T, path string, hdrs []tar.Header) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := tar.NewWriter(f)
+	for _, h := range hdrs {
+		h := h
+		if err := tw.WriteHeader(&h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
