@@ -96,7 +96,10 @@ func (t *Txn) Abort() {
 // entry counts as present only once both exist.
 func (t *Txn) Commit(m Manifest) error {
 	defer t.unlock()
-	defer removeAll(t.Build)
+	// A kernel or LLVM build tree takes long to delete; the scheduler
+	// need not wait for it. Close waits, and a killed run's leftovers go
+	// at the next Open's CleanStale.
+	defer t.s.removeLater(t.Build)
 	hash, size, err := TreeHash(t.Out)
 	if err != nil {
 		return err

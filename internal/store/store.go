@@ -10,14 +10,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
 
 // Store is a directory whose entries are what /ix/store holds in sandboxes.
 type Store struct {
-	Dir  string
-	lock *os.File
+	Dir     string
+	lock    *os.File
+	cleanup sync.WaitGroup
 }
 
 const (
@@ -68,6 +70,7 @@ func Open(dir string) (*Store, error) {
 
 // Close releases the store lock.
 func (s *Store) Close() error {
+	s.cleanup.Wait()
 	if s.lock == nil {
 		return nil
 	}
@@ -166,6 +169,15 @@ func (s *Store) tryLock(base string) (func(), bool) {
 		return nil, false
 	}
 	return func() { f.Close() }, true
+}
+
+// removeLater deletes a finished build directory in the background.
+func (s *Store) removeLater(dir string) {
+	s.cleanup.Add(1)
+	go func() {
+		defer s.cleanup.Done()
+		removeAll(dir)
+	}()
 }
 
 // removeAll deletes a tree that may have been made read-only.
