@@ -1,10 +1,12 @@
 package ext4
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -22,7 +24,29 @@ import (
 // most once: two entries sharing it would otherwise become one inode in the image.
 func stage(t *tree.Tree, dir string) error {
 	s := stager{dir: dir, linked: map[devIno]bool{}}
+	// Three passes: directories in order, then files, symlinks and devices by a few workers (the
+	// syscalls dominate, and most of them wait on the host file system's journal), then hard
+	// links, whose targets now exist. The result does not depend on the order within a pass.
+	var dirs, leaves, links []*tree.Entry
 	for _, e := range t.Entries() {
+		switch e.Type {
+		case tree.Dir:
+			dirs = append(dirs, e)
+		case tree.Hardlink:
+			links = append(links, e)
+		default:
+			leaves = append(leaves, e)
+		}
+	}
+	for _, e := range dirs {
+		if err := s.entry(t, e); err != nil {
+			return fmt.Errorf("stage %s: %w", e.Path, err)
+		}
+	}
+	if err := s.parallel(t, leaves); err != nil {
+		return err
+	}
+	for _, e := range links {
 		if err := s.entry(t, e); err != nil {
 			return fmt.Errorf("stage %s: %w", e.Path, err)
 		}
@@ -30,10 +54,31 @@ func stage(t *tree.Tree, dir string) error {
 	return os.Chmod(dir, 0o755)
 }
 
+func (s *stager) parallel(t *tree.Tree, entries []*tree.Entry) error {
+	const workers = 4
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(entries); i += workers {
+				if err := s.entry(t, entries[i]); err != nil {
+					errs[w] = fmt.Errorf("stage %s: %w", entries[i].Path, err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 type devIno struct{ dev, ino uint64 }
 
 type stager struct {
 	dir    string
+	mu     sync.Mutex
 	linked map[devIno]bool
 }
 
@@ -48,6 +93,8 @@ func (s *stager) link(e *tree.Entry, p string) bool {
 		return false
 	}
 	k := devIno{uint64(st.Dev), st.Ino}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.linked[k] {
 		return false
 	}

@@ -1,0 +1,202 @@
+// Command bench compares the image writers with the reference tools on one generated tree, in
+// one run: the initramfs writer against `find | cpio -o -H newc | zstd -3`, and the ext4 root
+// writer against plain `mke2fs -d`. `make bench` runs it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"stalix.dev/stalix-build/image/compression"
+	"stalix.dev/stalix-build/image/ext4"
+	"stalix.dev/stalix-build/image/initramfs"
+	"stalix.dev/stalix-build/image/tree"
+)
+
+func main() {
+	files := flag.Int("files", 3000, "files in the generated tree")
+	mb := flag.Int("mb", 100, "total size of the generated tree in MB")
+	runs := flag.Int("runs", 3, "runs of each side; the best time counts")
+	work := flag.String("dir", "", "work directory (default: a new temporary one)")
+	flag.Parse()
+	if err := run(*files, *mb, *runs, *work); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(files, mb, runs int, work string) error {
+	if work == "" {
+		d, err := os.MkdirTemp("", "stalix-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		work = d
+	}
+	src := filepath.Join(work, "tree")
+	total, err := generate(src, files, int64(mb)*1e6)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	t, err := tree.FromDir(src, 1704067200)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("tree: %d entries, %.1f MB of file data (FromDir %.2f s)\n", t.Len(), float64(total)/1e6, time.Since(t0).Seconds())
+
+	out := filepath.Join(work, "out")
+	ours, err := best(runs, func() error {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return initramfs.WriteInitramfs(f, t, compression.Zstd)
+	})
+	if err != nil {
+		return err
+	}
+	oursSize := size(out)
+	level := strconv.Itoa(compression.ZstdCLILevel)
+	ref, err := best(runs, func() error {
+		return sh(src, "find . | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -q -T1 -"+level+" > "+out)
+	})
+	if err != nil {
+		return fmt.Errorf("reference pipeline (needs cpio and zstd): %w", err)
+	}
+	mbps := func(d time.Duration) float64 { return float64(total) / 1e6 / d.Seconds() }
+	fmt.Printf("initramfs: ours %.2f s (%.0f MB/s, %.1f MB) | find|cpio -H newc|zstd -%s %.2f s (%.0f MB/s, %.1f MB) | throughput ours/ref %.2fx (target >= 1.0x)\n",
+		ours.Seconds(), mbps(ours), float64(oursSize)/1e6, level, ref.Seconds(), mbps(ref), float64(size(out))/1e6, ref.Seconds()/ours.Seconds())
+
+	if os.Geteuid() != 0 {
+		fmt.Println("ext4: skipped, staging owners and device nodes needs root")
+		return nil
+	}
+	mke2fs, err := exec.LookPath("mke2fs")
+	if err != nil {
+		fmt.Println("ext4: skipped, needs mke2fs (apt-get install e2fsprogs)")
+		return nil
+	}
+	fsSize := (total*2 + 64<<20) &^ (1<<20 - 1)
+	img := filepath.Join(work, "root.img")
+	fresh := func() error {
+		os.Remove(img)
+		f, err := os.Create(img)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return f.Truncate(fsSize)
+	}
+	opts := ext4.Options{UUID: "0b3b7f51-9a43-4ef4-8b1e-2f6b5c7d8e90", HashSeed: "5d8f0c1e-2a3b-4c5d-8e6f-708192a3b4c5", WorkDir: work}
+	ours, err = best(runs, func() error {
+		if err := fresh(); err != nil {
+			return err
+		}
+		return ext4.Write(img, 0, fsSize, t, opts)
+	})
+	if err != nil {
+		return err
+	}
+	blocks := strconv.FormatInt(fsSize/4096, 10)
+	ref, err = best(runs, func() error {
+		if err := fresh(); err != nil {
+			return err
+		}
+		return sh(work, mke2fs+" -q -F -t ext4 -b 4096 -d "+src+" "+img+" "+blocks)
+	})
+	if err != nil {
+		return fmt.Errorf("mke2fs -d: %w", err)
+	}
+	fmt.Printf("ext4 root (%d MiB): ours %.2f s | mke2fs -d %.2f s | time ours/ref %.2fx (target <= 1.2x)\n",
+		fsSize>>20, ours.Seconds(), ref.Seconds(), ours.Seconds()/ref.Seconds())
+	return nil
+}
+
+func best(runs int, f func() error) (time.Duration, error) {
+	var min time.Duration
+	for i := 0; i < runs; i++ {
+		t0 := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		if d := time.Since(t0); i == 0 || d < min {
+			min = d
+		}
+	}
+	return min, nil
+}
+
+func sh(dir, script string) error {
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = dir
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+func size(p string) int64 {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// generate writes a fixed pseudo-random tree: nested directories, files whose sizes follow a
+// rough power law like a distro's (many small, few large), half text-like and half binary-like
+// content, plus symlinks and hard links.
+func generate(root string, files int, total int64) (int64, error) {
+	r := rand.New(rand.NewSource(1))
+	weights := make([]float64, files)
+	var sum float64
+	for i := range weights {
+		weights[i] = 1 / (1 + float64(r.Intn(1000)))
+		weights[i] *= weights[i]
+		sum += weights[i]
+	}
+	words := []string{"static ", "musl ", "clang ", "return ", "struct ", "int ", "0x0000 ", "\n", "stalix ", "{ ", "} "}
+	var written int64
+	buf := make([]byte, 0, 1<<20)
+	for i := 0; i < files; i++ {
+		dir := filepath.Join(root, fmt.Sprintf("d%02d/s%02d", i%17, i%29))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+		n := int64(weights[i] / sum * float64(total))
+		p := filepath.Join(dir, fmt.Sprintf("f%05d", i))
+		f, err := os.Create(p)
+		if err != nil {
+			return 0, err
+		}
+		for left := n; left > 0; {
+			buf = buf[:0]
+			for int64(len(buf)) < min(left, 1<<20) {
+				if i%2 == 0 {
+					buf = append(buf, words[r.Intn(len(words))]...)
+				} else {
+					buf = append(buf, byte(r.Intn(256)), byte(r.Intn(16)), 0, 0)
+				}
+			}
+			buf = buf[:min(int64(len(buf)), left)]
+			if _, err := f.Write(buf); err != nil {
+				return 0, err
+			}
+			left -= int64(len(buf))
+		}
+		f.Close()
+		written += n
+		if i%100 == 1 {
+			os.Symlink(fmt.Sprintf("f%05d", i), p+".link")
+			os.Link(p, p+".hard")
+		}
+	}
+	return written, nil
+}
