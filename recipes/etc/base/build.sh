@@ -54,6 +54,11 @@ cat > etc/sv/getty-console/run <<'EOT'
 {% include "getty-console-run" %}
 EOT
 chmod 755 etc/sv/getty-console/run
+mkdir -p etc/sv/shell-console
+cat > etc/sv/shell-console/run <<'EOT'
+{% include "shell-console-run" %}
+EOT
+chmod 755 etc/sv/shell-console/run
 for sv in etc/sv/*; do
   ln -s "/run/runit/supervise.${sv#etc/sv/}" "$sv/supervise"
 done
@@ -61,7 +66,8 @@ done
 for f in passwd group hostname profile fstab issue inittab shells; do
   cp "etc/$f" "etc/examples/$f"
 done
-mkdir -p etc/examples/runit etc/examples/sv/getty-console
+mkdir -p etc/examples/runit etc/examples/sv/getty-console etc/examples/sv/shell-console
 cp etc/runit/1 etc/runit/2 etc/runit/3 etc/examples/runit/
 cp etc/sv/getty-console/run etc/examples/sv/getty-console/run
+cp etc/sv/shell-console/run etc/examples/sv/shell-console/run
 {% endblock %}
