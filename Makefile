@@ -41,6 +41,7 @@ test: setup vet
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/
 	$(GO) run ./internal/sched/bench -check
+	$(GO) run ./image/bench
 
 # stress: kill -9 a multi-node build at 100 random points, checking the
 # store after each (the unit test does 20).
