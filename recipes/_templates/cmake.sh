@@ -2,6 +2,12 @@
 {% comment %} CMake with the Makefile generator: the seed has cmake and make but no ninja, and make
    shares the build-wide jobserver. {% endcomment %}
 {% block configure %}
+{% if stage == "toolchain" %}
+cmake_sysroot=
+{% else %}
+# find_library and find_path look in the cc package's sysroot, never in the seed's /usr.
+cmake_sysroot=-DCMAKE_SYSROOT={{ deps.cc }}/sysroot
+{% endif %}
 cmake -S {% block cmake_source %}.{% endblock %} -B /build/obj -G "Unix Makefiles" \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INSTALL_PREFIX="$out" \
@@ -15,9 +21,7 @@ cmake -S {% block cmake_source %}.{% endblock %} -B /build/obj -G "Unix Makefile
   -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY \
   -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY \
   -DCMAKE_BUILD_WITH_INSTALL_RPATH=ON \
-{% if stage != "toolchain" %}
-  -DCMAKE_SYSROOT={{ deps.cc }}/sysroot \
-{% endif %}
+  $cmake_sysroot \
   {% block cmake_flags %}{% endblock %}
 {% endblock %}
 {% block build %}
