@@ -81,8 +81,12 @@ func runCheck(e *Env, args []string) error {
 	}
 	rb := &check.Rebuild{Main: s, Sources: newFetcher(e, b.offline), Seed: s.Path(p.seedBase()), View: newView(e)}
 	if prof != nil && !*noImages {
+		mke2fs, err := imageTools(ctx, e, &b, p, s, prof)
+		if err != nil {
+			return err
+		}
 		rb.After = func(second *store.Store) (err error) {
-			report.Images, err = imagesTwice(s, second, pl, prof)
+			report.Images, err = imagesTwice(s, second, pl, prof, mke2fs)
 			return err
 		}
 	}

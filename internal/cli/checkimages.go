@@ -13,7 +13,7 @@ import (
 // imagesTwice writes the profile's images from the main store and again
 // from the check's second store, into two temporary directories, and
 // compares them. Packages the check did not rebuild are copied over.
-func imagesTwice(s, second *store.Store, pl *plan.Plan, prof *profile.Profile) ([]check.ImageResult, error) {
+func imagesTwice(s, second *store.Store, pl *plan.Plan, prof *profile.Profile, mke2fs string) ([]check.ImageResult, error) {
 	a, err := os.MkdirTemp("", "stalix-image-a-")
 	if err != nil {
 		return nil, err
@@ -38,7 +38,7 @@ func imagesTwice(s, second *store.Store, pl *plan.Plan, prof *profile.Profile) (
 				return nil, err
 			}
 			dir := []string{a, b}[i]
-			if _, err := writeImages(st, prof, realm, arch, dir, prof.Name+"-"+arch); err != nil {
+			if _, err := writeImages(st, prof, realm, arch, dir, prof.Name+"-"+arch, mke2fs); err != nil {
 				return nil, err
 			}
 		}

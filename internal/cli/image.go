@@ -98,10 +98,38 @@ func makeImages(ctx context.Context, e *Env, b *buildFlags, p *project, s *store
 	if err := s.AddRoot("realm-"+prof.Name+"-"+arch, realm.Base); err != nil {
 		return nil, err
 	}
-	return writeImages(s, prof, realm, arch, out, prof.Name+"-"+arch)
+	mke2fs, err := imageTools(ctx, e, b, p, s, prof)
+	if err != nil {
+		return nil, err
+	}
+	return writeImages(s, prof, realm, arch, out, prof.Name+"-"+arch, mke2fs)
 }
 
-func writeImages(s *store.Store, prof *profile.Profile, realm *compose.Realm, arch, out, stem string) (*artifacts, error) {
+// imageTools builds the pipeline's own e2fsprogs for the build host, so
+// the ext4 root's bytes depend on a pinned mke2fs, not on the host's.
+func imageTools(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.Store, prof *profile.Profile) (string, error) {
+	if prof.Outputs.Disk == nil {
+		return "", nil
+	}
+	if _, err := p.repo.Get("e2fsprogs"); err != nil {
+		fmt.Fprintln(e.Stderr, "image: no e2fsprogs recipe; using the host's mke2fs")
+		return "", nil
+	}
+	tools, err := plan.ForPackages(p.config(), plan.Host, "e2fsprogs")
+	if err != nil {
+		return "", err
+	}
+	if _, err := buildPlan(ctx, e, b, p, s, tools, tools.Roots[plan.Host]); err != nil {
+		return "", err
+	}
+	n := tools.Roots[plan.Host][0]
+	if err := s.AddRoot("tool-e2fsprogs", n.Base()); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.Path(n.Base()), "sbin", "mke2fs"), nil
+}
+
+func writeImages(s *store.Store, prof *profile.Profile, realm *compose.Realm, arch, out, stem, mke2fs string) (*artifacts, error) {
 	t, err := compose.Root(s, realm, epoch())
 	if err != nil {
 		return nil, err
@@ -142,7 +170,7 @@ func writeImages(s *store.Store, prof *profile.Profile, realm *compose.Realm, ar
 		os.Remove(tmp)
 		_, err := disk.WriteDisk(tmp, disk.Spec{
 			Size: size, ESPSize: esp, Arch: arch, Kernel: a.Kernel, Tree: t,
-			Seed: []byte(realm.Base), WorkDir: filepath.Join(s.Dir, ".build"),
+			Seed: []byte(realm.Base), WorkDir: filepath.Join(s.Dir, ".build"), Mke2fs: mke2fs,
 		})
 		if err != nil {
 			os.Remove(tmp)
