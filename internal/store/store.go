@@ -144,7 +144,11 @@ func (s *Store) CleanStale() error {
 			return err
 		}
 		for _, de := range des {
-			base := strings.SplitN(de.Name(), ".", 2)[0]
+			// Names are <base>.<pid> or <base>.meta; versions hold dots too.
+			base := de.Name()
+			if i := strings.LastIndex(base, "."); i > 0 {
+				base = base[:i]
+			}
 			unlock, ok := s.tryLock(base)
 			if !ok {
 				continue // another invocation is building it

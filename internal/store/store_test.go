@@ -203,3 +203,36 @@ func TestEntryName(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanStaleSparesRunningBuilds: a second invocation's clean-up must
+// not touch a build another one holds, whatever dots its version has.
+func TestCleanStaleSparesRunningBuilds(t *testing.T) {
+	s := open(t)
+	txn, err := s.Begin("eeee-linux-6.1.176")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Abort()
+	os.WriteFile(filepath.Join(txn.Build, "Makefile"), []byte("x"), 0o644)
+	other, err := Open(s.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.CleanStale(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(txn.Build, "Makefile")); err != nil {
+		t.Fatalf("a running build's directory was cleaned: %v", err)
+	}
+	txn.Abort()
+	txn2, _ := s.Begin("ffff-stale-1.2")
+	dir := txn2.Build
+	txn2.unlock() // as if the process died holding nothing
+	if err := other.CleanStale(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a dead build's directory was kept")
+	}
+}
