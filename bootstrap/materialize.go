@@ -2,16 +2,14 @@ package bootstrap
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"stalix.dev/stalix-build/internal/store"
 	"stalix.dev/stalix-build/internal/unpack"
 )
 
@@ -70,7 +68,7 @@ func Download(ctx context.Context, es []Entry, debCache string) error {
 	var missing []Entry
 	for _, e := range es {
 		p := filepath.Join(debCache, DebFile(e))
-		got, err := fileSHA256(p)
+		got, err := store.FileSHA256(p)
 		switch {
 		case err == nil && got == e.SHA256:
 			continue
@@ -109,7 +107,7 @@ func Download(ctx context.Context, es []Entry, debCache string) error {
 	var errs []error
 	for _, e := range missing {
 		p := filepath.Join(tmp, DebFile(e))
-		got, err := fileSHA256(p)
+		got, err := store.FileSHA256(p)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("seed package %s %s: apt-get download gave no %s: %w", e.Name, e.Version, DebFile(e), err))
 			continue
@@ -124,19 +122,6 @@ func Download(ctx context.Context, es []Entry, debCache string) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func lastLines(s string, n int) string {

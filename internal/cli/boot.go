@@ -26,39 +26,19 @@ func runBoot(e *Env, args []string) error {
 	outDir := fs.String("out", "out", "directory for the images")
 	timeout := fs.Duration("timeout", 10*time.Minute, "how long --check waits for each step")
 	write := fs.Bool("write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
-	pos, err := parse(fs.FlagSet, args)
+	ss, err := b.open(e, fs, args, true)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE")
-	}
+	defer ss.close()
 	if *useDisk && *useInitramfs {
 		return usagef("--disk and --initramfs exclude each other")
 	}
 	if len(b.targets) > 1 {
 		return usagef("boot one target at a time")
 	}
-	p, err := b.load(e)
-	if err != nil {
-		return err
-	}
-	pl, prof, err := p.planFor(e, pos[0], b.targets)
-	if err != nil {
-		return err
-	}
-	if prof == nil {
-		return usagef("%s is a package; boot wants a profile", pos[0])
-	}
-	arch := pl.Targets[0]
-	s, err := b.openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	a, err := makeImages(ctx, e, &b, p, s, pl, prof, arch, absFrom(e.Dir, *outDir))
+	ctx, prof, arch := ss.ctx, ss.prof, ss.pl.Targets[0]
+	a, err := makeImages(ss, e, &b, arch, absFrom(e.Dir, *outDir))
 	if err != nil {
 		return err
 	}

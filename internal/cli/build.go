@@ -127,29 +127,12 @@ func runBuild(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlagSet(e, "build", "PROFILE|PKG [--target T] [-j N] [--keep-going] [--offline]", "Build every package the profile needs that the store lacks.")
 	b.add(fs)
-	pos, err := parse(fs.FlagSet, args)
+	ss, err := b.open(e, fs, args, false)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE or PKG")
-	}
-	p, err := b.load(e)
-	if err != nil {
-		return err
-	}
-	pl, _, err := p.planFor(e, pos[0], b.targets)
-	if err != nil {
-		return err
-	}
-	s, err := b.openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
-	_, err = buildPlan(ctx, e, &b, p, s, pl, pl.Nodes)
+	defer ss.close()
+	_, err = buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, ss.pl.Nodes)
 	return err
 }
 

@@ -23,28 +23,12 @@ func runCheck(e *Env, args []string) error {
 	noImages := fs.Bool("no-images", false, "for a profile, compare packages only")
 	var skip stringList
 	fs.Var(&skip, "skip", "leave this package out of the rebuild (repeatable), e.g. to fit a time limit")
-	pos, err := parse(fs.FlagSet, args)
+	ss, err := b.open(e, fs, args, false)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE or PKG")
-	}
-	p, err := b.load(e)
-	if err != nil {
-		return err
-	}
-	pl, prof, err := p.planFor(e, pos[0], b.targets)
-	if err != nil {
-		return err
-	}
-	s, err := b.openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
+	defer ss.close()
+	ctx, p, pl, prof, s := ss.ctx, ss.p, ss.pl, ss.prof, ss.s
 
 	var named []*plan.Node
 	for _, t := range pl.Targets {

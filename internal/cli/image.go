@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -38,34 +36,14 @@ func runImage(e *Env, args []string) error {
 		"Build the profile, compose its realm and write out/<profile>-<arch>.{initramfs.cpio.zst,img,tar.zst,vmlinuz} and out/SHA256SUMS.")
 	b.add(fs)
 	outDir := fs.String("out", "out", "directory for the images")
-	pos, err := parse(fs.FlagSet, args)
+	ss, err := b.open(e, fs, args, true)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE")
-	}
-	p, err := b.load(e)
-	if err != nil {
-		return err
-	}
-	pl, prof, err := p.planFor(e, pos[0], b.targets)
-	if err != nil {
-		return err
-	}
-	if prof == nil {
-		return usagef("%s is a package; image wants a profile", pos[0])
-	}
-	s, err := b.openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx, cancel := interruptible()
-	defer cancel()
+	defer ss.close()
 	out := absFrom(e.Dir, *outDir)
-	for _, arch := range pl.Targets {
-		a, err := makeImages(ctx, e, &b, p, s, pl, prof, arch, out)
+	for _, arch := range ss.pl.Targets {
+		a, err := makeImages(ss, e, &b, arch, out)
 		if err != nil {
 			return err
 		}
@@ -87,7 +65,8 @@ func epoch() int64 {
 }
 
 // makeImages builds what the profile needs for arch and writes its images.
-func makeImages(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.Store, pl *plan.Plan, prof *profile.Profile, arch, out string) (*artifacts, error) {
+func makeImages(ss *session, e *Env, b *buildFlags, arch, out string) (*artifacts, error) {
+	ctx, p, s, pl, prof := ss.ctx, ss.p, ss.s, ss.pl, ss.prof
 	if _, err := buildPlan(ctx, e, b, p, s, pl, plan.Closure(pl.Roots[arch])); err != nil {
 		return nil, err
 	}
@@ -229,7 +208,7 @@ func writeSums(out string) error {
 	sort.Strings(names)
 	var b strings.Builder
 	for _, n := range names {
-		sum, err := fileSum(filepath.Join(out, n))
+		sum, err := store.FileSHA256(filepath.Join(out, n))
 		if err != nil {
 			return err
 		}
@@ -239,17 +218,4 @@ func writeSums(out string) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	})
-}
-
-func fileSum(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

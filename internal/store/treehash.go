@@ -37,7 +37,7 @@ func TreeHash(dir string) (string, int64, error) {
 			}
 			fmt.Fprintf(h, "l %q %q\n", rel, target)
 		case mode.IsRegular():
-			sum, err := fileSHA(p)
+			sum, err := FileSHA256(p)
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,8 @@ func TreeHash(dir string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), size, nil
 }
 
-func fileSHA(p string) (string, error) {
+// FileSHA256 is the hex sha256 of a file's content.
+func FileSHA256(p string) (string, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return "", err
