@@ -1,19 +1,19 @@
 {% extends "make.sh" %}
 {% comment %}runit's build is DJB-style: conf-cc and conf-ld hold the compile and link commands, and
-"choose" probes the system by compiling, linking and running small programs. A cross build cannot
-run target binaries, so for a target other than the build host "choose" is replaced by one that
-compiles and links but does not run, and gives the three run-time probes (tryshsgr, trypoll,
-tryulong64) the answers they give natively on 64-bit Linux; the chkshsgr run (getgroups and
-setgroups agree) is skipped for the same reason. Checked: every generated sysdeps header of the
-aarch64 cross build equals the x86_64 native one. Static: conf-ld links with the cc package's -static.{% endcomment %}
+"choose" probes the system by compiling, linking and running small programs. Running them is
+wrong twice over here: a cross build cannot run target binaries, and in the build sandbox (a user
+namespace) setgroups fails, so chkshsgr aborts the build. So "choose" is replaced by one that
+compiles and links but never runs, giving the three run-time probes (tryshsgr, trypoll,
+tryulong64) the answers they give natively on 64-bit Linux, and the chkshsgr run is dropped.
+Checked: every generated sysdeps header of the x86_64 and aarch64 builds equals the one a native
+x86_64 build outside the sandbox chose. Static: conf-ld links with the cc package's -static.{% endcomment %}
 {% block configure %}
 cd src
 echo "$CC $CFLAGS -Wall" > conf-cc
 echo "$CC -static $LDFLAGS" > conf-ld
-{% if target.arch != host.arch %}
 cat > choose.sh <<'EOT'
 #!/bin/sh
-# choose for a cross build: compile and link the probe, never run it.
+# choose: compile and link the probe, never run it (see build.sh).
 result="$4"
 case "$1" in *c*) ./compile "$2.c" >/dev/null 2>&1 || result="$3" ;; esac
 case "$1" in *l*) ./load "$2" >/dev/null 2>&1 || result="$3" ;; esac
@@ -24,7 +24,6 @@ rm -f "$2.o" "$2"
 exec cat "$result"
 EOT
 sed -i 's,\./chkshsgr ||,true ||,' Makefile
-{% endif %}
 {% endblock %}
 {% block build %}
 make

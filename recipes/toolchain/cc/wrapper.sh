@@ -3,8 +3,9 @@
 # libc++, searching only {{ out }}. The host's gcc, glibc and /usr/include are never looked at:
 # --gcc-toolchain points at a directory with no gcc in it and -nostdinc drops every default
 # include path. Link flags are added only when this call links, so compile-only calls (-c, -S, -E)
-# see no unused-argument warnings; -r and -nostdlib partial links are left to the driver, which
-# adds no start files or libraries for them.
+# see no unused-argument warnings, and a link of objects alone is not warned about the include
+# flags; -r and -nostdlib partial links are left to the driver, which adds no start files or
+# libraries for them.
 d={{ out }}
 {% if cxx %}
 driver=clang++
@@ -23,4 +24,4 @@ for a do
 done
 exec $driver --target={{ target.triple }} --sysroot="$d/sysroot" -resource-dir="$d/lib/clang" \
   --gcc-toolchain="$d/no-gcc" -nostdinc $cxxinc -isystem "$d/lib/clang/include" -isystem "$d/sysroot/usr/include" \
-  ${link:+-static -fuse-ld=lld --rtlib=compiler-rt --unwindlib=libunwind $cxxlink} "$@"
+  ${link:+-static -fuse-ld=lld --rtlib=compiler-rt --unwindlib=libunwind $cxxlink -Wno-unused-command-line-argument} "$@"
