@@ -233,6 +233,8 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	}
 	err = policy.Apply(txn.Out, policy.Options{
 		Epoch:          b.epoch(),
+		StripCmd:       b.stripCmd(),
+		NoStrip:        optBool(n.Options, "no_strip", false),
 		Static:         optBool(n.Options, "static", true),
 		AllowBuildPath: optStrings(n.Options, "allow_build_path"),
 	})
@@ -284,6 +286,22 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 		}
 	}
 	return nil
+}
+
+// stripCmd runs the seed's llvm-strip through the seed's own dynamic
+// loader and libraries, so stripping depends on the pinned seed only.
+func (b *Builder) stripCmd() []string {
+	if b.Seed == "" {
+		return nil
+	}
+	usr := filepath.Join(b.Seed, "usr")
+	loader := filepath.Join(usr, "lib", "x86_64-linux-gnu", "ld-linux-x86-64.so.2")
+	tool := filepath.Join(usr, "lib", "llvm-14", "bin", "llvm-strip")
+	if _, err := os.Stat(tool); err != nil {
+		return nil
+	}
+	libs := filepath.Join(usr, "lib", "x86_64-linux-gnu") + ":" + filepath.Join(usr, "lib", "llvm-14", "lib")
+	return []string{loader, "--library-path", libs, tool}
 }
 
 func (b *Builder) epoch() int64 {

@@ -33,6 +33,9 @@ func (n *Node) encode(script, seed string) []byte {
 	var b strings.Builder
 	line := func(k, v string) { fmt.Fprintf(&b, "%s %q\n", k, v) }
 	line("format", "stalix-node-1")
+	// What the output policy does to an output (stripping, sealing) is
+	// part of what the output is; bump this when it changes.
+	line("policy", "strip-seed-llvm-strip-1")
 	line("name", n.Name)
 	line("version", n.Version)
 	line("target", n.Target.Triple)

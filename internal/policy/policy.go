@@ -22,6 +22,10 @@ type Options struct {
 	Static bool
 	// Strip is the path of the strip tool (llvm-strip or GNU strip); "" strips nothing.
 	Strip string
+	// StripCmd, when set, replaces Strip with a command and its leading
+	// arguments: the seed's llvm-strip runs through the seed's own dynamic
+	// loader, so no host tool touches an output.
+	StripCmd []string
 	// NoStrip keeps symbols even when Strip is set, for recipes that ask for it.
 	NoStrip bool
 	// BuildPath is the byte string no file may contain; DefaultBuildPath when empty.
@@ -62,8 +66,12 @@ func Apply(dir string, o Options) error {
 	if len(bad) > 0 {
 		return &Error{Dir: dir, Violations: bad}
 	}
-	if o.Strip != "" && !o.NoStrip {
-		if err := strip(dir, entries, o.Strip); err != nil {
+	cmd := o.StripCmd
+	if len(cmd) == 0 && o.Strip != "" {
+		cmd = []string{o.Strip}
+	}
+	if len(cmd) > 0 && !o.NoStrip {
+		if err := strip(dir, entries, cmd); err != nil {
 			return err
 		}
 	}

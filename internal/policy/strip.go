@@ -25,7 +25,8 @@ const batch = 64
 
 // strip runs tool over every ELF file and archive of the output, grouped by flag. -D keeps
 // archive headers free of uids and times.
-func strip(dir string, entries []entry, tool string) error {
+func strip(dir string, entries []entry, cmd []string) error {
+	tool := cmd[len(cmd)-1]
 	groups := map[string][]string{}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.rel)
@@ -61,8 +62,8 @@ func strip(dir string, entries []entry, tool string) error {
 		files := groups[flag]
 		for len(files) > 0 {
 			n := min(batch, len(files))
-			args := append([]string{flag, "-D"}, files[:n]...)
-			if out, err := exec.Command(tool, args...).CombinedOutput(); err != nil {
+			args := append(append(append([]string(nil), cmd[1:]...), flag, "-D"), files[:n]...)
+			if out, err := exec.Command(cmd[0], args...).CombinedOutput(); err != nil {
 				return fmt.Errorf("policy: %s %s: %w\n%s(set no_strip in the recipe to keep the files as built)", tool, flag, err, out)
 			}
 			files = files[n:]
