@@ -2,7 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,5 +80,33 @@ func TestPlanJSON(t *testing.T) {
 		if _, ok := rows[0][k]; !ok {
 			t.Errorf("JSON lacks %q: %v", k, rows[0])
 		}
+	}
+}
+
+// TestFetchWrongHash: a recipe overlay pinning a wrong sha256 gets an
+// error naming the recipe and both hashes, and the cache keeps nothing.
+func TestFetchWrongHash(t *testing.T) {
+	root, _ := filepath.Abs("../plan/testdata/tree")
+	ov := t.TempDir()
+	dir := filepath.Join(ov, "local", "libz")
+	os.MkdirAll(dir, 0o755)
+	want := strings.Repeat("0", 64)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.2.13\"\n[[source]]\nurl = \"https://example.invalid/libz-1.2.13.tar.gz\"\nsha256 = \""+want+"\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "base.sh" %}`), 0o644)
+	mirror := t.TempDir()
+	os.WriteFile(filepath.Join(mirror, "libz-1.2.13.tar.gz"), []byte("not what was pinned"), 0o644)
+	cache := t.TempDir()
+	t.Setenv("STALIX_SOURCES", cache)
+	t.Setenv("STALIX_MIRRORS", mirror)
+	code, _, errs := run(t, "fetch", "--root", root, "--store", t.TempDir(), "--recipes", ov, "libz")
+	if code != 1 || !strings.Contains(errs, filepath.Join(ov, "local/libz/recipe.toml")) || !strings.Contains(errs, want) {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got := sha256.Sum256([]byte("not what was pinned"))
+	if !strings.Contains(errs, hex.EncodeToString(got[:])) {
+		t.Errorf("error does not name the actual sha256: %s", errs)
+	}
+	if left, _ := os.ReadDir(cache); len(left) != 0 {
+		t.Errorf("cache kept %d files after a mismatch", len(left))
 	}
 }
