@@ -1,6 +1,8 @@
 package recipe
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,4 +58,28 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = rc.ForTarget("aarch64")
 	})
+}
+
+// TestNoHTMLEscaping: options reach the script byte for byte.
+func TestNoHTMLEscaping(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
+	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(`echo "{{ options.cmdline }}"`), 0o644)
+	repo, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := repo.Get("q")
+	out, err := r.Render(rc, Context{Options: map[string]any{"cmdline": `a="b c" <d> & 'e'`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `echo "a="b c" <d> & 'e'"`; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
 }

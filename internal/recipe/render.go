@@ -68,6 +68,9 @@ type Renderer struct {
 
 // NewRenderer returns a Renderer for the repo's trees.
 func NewRenderer(r *Repo) (*Renderer, error) {
+	// Scripts are shell, not HTML: a quote in an option must reach the
+	// script as a quote. pongo2 only offers this switch process-wide.
+	pongo2.SetAutoescape(false)
 	l := &loader{roots: r.Roots}
 	set := pongo2.NewSet("recipes", l)
 	// ssi reads any file as text; include and extends go through the loader.
