@@ -1,0 +1,135 @@
+package compose
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stalix.dev/stalix-build/image/tree"
+	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/recipe"
+	"stalix.dev/stalix-build/internal/store"
+)
+
+// fixture plans the plan package's test tree and fills a store with a
+// small fake output per node: hello ships bin/hello and an etc file with
+// a service; libz ships etc/passwd.
+func fixture(t *testing.T) (*store.Store, *plan.Plan, *profile.Profile) {
+	t.Helper()
+	root := "../plan/testdata/tree"
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := plan.LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := &profile.Profile{
+		Name: "demo", Targets: []string{"x86_64"}, Packages: []string{"libz", "hello"},
+		Hostname: "box", Init: "busybox-runit", Toolchain: "seed", Services: []string{"hi"},
+		Users: []profile.User{{Name: "ann", UID: 1000, GID: 1000}}, RootPasswordSet: true,
+		Files: map[string]string{"/etc/motd": "welcome\n"},
+	}
+	pl, err := plan.ForProfile(plan.Config{Repo: repo, Stages: st, SeedHash: "s"}, prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	files := map[string]map[string]string{
+		"hello": {"bin/hello": "#!/bin/sh\necho hi\n", "etc/sv/hi/run": "#!/bin/sh\nexec hello\n", "etc/hello.conf": "x=1\n"},
+		"libz":  {"lib/libz.a": "!<arch>\n", "etc/passwd": "root:x:0:0:root:/root:/bin/sh\n", "etc/shadow": "root:!:1::::::\n"},
+	}
+	for _, n := range pl.Nodes {
+		txn, err := s.Begin(n.Base())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, c := range files[n.Name] {
+			os.MkdirAll(filepath.Join(txn.Out, filepath.Dir(p)), 0o755)
+			os.WriteFile(filepath.Join(txn.Out, p), []byte(c), 0o755)
+		}
+		if err := txn.Commit(store.Manifest{Name: n.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, pl, prof
+}
+
+func TestRealmAndRoot(t *testing.T) {
+	s, pl, prof := fixture(t)
+	r, err := MakeRealm(s, pl, prof, "x86_64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := MakeRealm(s, pl, prof, "x86_64")
+	if err != nil || again.Base != r.Base {
+		t.Fatalf("the same profile gave realms %s and %s (%v)", r.Base, again.Base, err)
+	}
+	root, err := Root(s, r, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hello := pl.Find("hello@x86_64")
+	want := map[string]string{
+		"/bin":                 "ix/realm/system/bin",
+		"/ix/realm/system":     r.Out(),
+		"/init":                "sbin/init",
+		r.Out() + "/bin/hello": hello.Out() + "/bin/hello",
+		"/etc/service/hi":      "/etc/sv/hi",
+	}
+	for p, target := range want {
+		e := root.Get(p)
+		if e == nil || e.Type != tree.Symlink || e.Target != target {
+			t.Errorf("%s: %+v, want a link to %s", p, e, target)
+		}
+	}
+	content := map[string]string{
+		"/etc/hostname":   "box\n",
+		"/etc/motd":       "welcome\n",
+		"/etc/hello.conf": "x=1\n",
+	}
+	for p, c := range content {
+		e := root.Get(p)
+		if e == nil || e.Type != tree.File {
+			t.Errorf("%s: %+v, want a file", p, e)
+			continue
+		}
+		data, _ := os.ReadFile(e.Source)
+		if len(e.Data) > 0 {
+			data = e.Data
+		}
+		if string(data) != c {
+			t.Errorf("%s holds %q, want %q", p, data, c)
+		}
+	}
+	passwd, _ := os.ReadFile(root.Get("/etc/passwd").Source)
+	if !strings.Contains(string(passwd), "ann:x:1000:1000::/home/ann:/bin/sh") {
+		t.Errorf("user not added: %s", passwd)
+	}
+	shadow := root.Get("/etc/shadow")
+	data, _ := os.ReadFile(shadow.Source)
+	if shadow.Mode != 0o600 || !strings.HasPrefix(string(data), "root::") {
+		t.Errorf("shadow mode %o, content %q: want 0600 and an empty root password", shadow.Mode, data)
+	}
+	if e := root.Get("/dev/console"); e == nil || e.Type != tree.CharDev || e.Major != 5 || e.Minor != 1 {
+		t.Errorf("/dev/console: %+v", e)
+	}
+	if e := root.Get(hello.Out() + "/bin/hello"); e == nil || e.Type != tree.File {
+		t.Errorf("package file missing from the store in the root: %+v", e)
+	}
+}
+
+func TestUnknownService(t *testing.T) {
+	s, pl, prof := fixture(t)
+	prof.Services = []string{"nope"}
+	if _, err := MakeRealm(s, pl, prof, "x86_64"); err == nil || !strings.Contains(err.Error(), `service "nope"`) {
+		t.Errorf("error %v", err)
+	}
+}
