@@ -56,7 +56,9 @@ func runBoot(e *Env, args []string) error {
 		if a.Initramfs == "" || a.Kernel == "" {
 			return fmt.Errorf("%s: the profile needs [outputs.initramfs] and a kernel", prof.File)
 		}
-		m.Kernel, m.Initrd, m.Append = a.Kernel, a.Initramfs, "console="+qemu.Console(arch)
+		// panic=-1 reboots on a panic, which -no-reboot turns into an exit,
+		// so a broken initramfs fails the check at once instead of at the timeout.
+		m.Kernel, m.Initrd, m.Append = a.Kernel, a.Initramfs, "console="+qemu.Console(arch)+" panic=-1"
 	}
 	if !*doCheck {
 		bin, qargs, err := m.Args()
