@@ -5,6 +5,9 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
+
+	"stalix.dev/stalix-build/internal/progress"
 )
 
 func init() {
@@ -15,7 +18,7 @@ func init() {
 
 func runLs(e *Env, args []string) error {
 	var c common
-	fs := newFlags(e, "ls", "", "List whole store entries with their sizes.")
+	fs := newFlags(e, "ls", "", "List whole store entries with their sizes and build times.")
 	c.add(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -36,9 +39,9 @@ func runLs(e *Env, args []string) error {
 			return err
 		}
 		total += m.Size
-		fmt.Fprintf(e.Stdout, "%10s  %s\n", humanSize(m.Size), base)
+		fmt.Fprintf(e.Stdout, "%10s %9s  %s\n", humanSize(m.Size), progress.Duration(time.Duration(m.BuildSeconds*float64(time.Second))), base)
 	}
-	fmt.Fprintf(e.Stdout, "%10s  total, %d entries in %s\n", humanSize(total), len(entries), s.Dir)
+	fmt.Fprintf(e.Stdout, "%10s %9s  total, %d entries in %s\n", humanSize(total), "", len(entries), s.Dir)
 	return nil
 }
 
