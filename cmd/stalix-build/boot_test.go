@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"debug/elf"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"archive/tar"
+	"github.com/klauspost/compress/zstd"
+)
+
+// repoRoot is the checkout this test runs in.
+func repoRoot(t *testing.T) string {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func stalix(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = repoRoot(t)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	t.Logf("stalix-build %s", strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("stalix-build %s: %v\n%s", strings.Join(args, " "), err, tailText(out.String(), 80))
+	}
+	return out.String()
+}
+
+func tailText(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestMinimalBoots is the integration test: from whatever the store holds
+// (nothing, on a fresh machine), build the minimal profile, write its
+// images twice and compare them, check every ELF in the root, and boot the
+// initramfs and the UEFI disk under QEMU with --check. STALIX_TARGETS
+// narrows the targets (default: x86_64 aarch64).
+func TestMinimalBoots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: the integration test builds a whole system")
+	}
+	for _, tool := range []string{"qemu-system-x86_64", "qemu-system-aarch64", "mke2fs", "apt-get"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s (make setup installs it)", tool)
+		}
+	}
+	targets := strings.Fields(os.Getenv("STALIX_TARGETS"))
+	if len(targets) == 0 {
+		targets = []string{"x86_64", "aarch64"}
+	}
+	bin := binary(t)
+	stalix(t, bin, "seed")
+	for _, arch := range targets {
+		t.Run(arch, func(t *testing.T) {
+			out1, out2 := t.TempDir(), t.TempDir()
+			stalix(t, bin, "image", "profiles/minimal.toml", "--target", arch, "--out", out1)
+			stalix(t, bin, "image", "profiles/minimal.toml", "--target", arch, "--out", out2)
+			s1, _ := os.ReadFile(filepath.Join(out1, "SHA256SUMS"))
+			s2, _ := os.ReadFile(filepath.Join(out2, "SHA256SUMS"))
+			if len(s1) == 0 || !bytes.Equal(s1, s2) {
+				t.Fatalf("two image runs differ:\n%s\n%s", s1, s2)
+			}
+			checkELFs(t, filepath.Join(out1, "minimal-"+arch+".tar.zst"), arch)
+			for _, mode := range []string{"--initramfs", "--disk"} {
+				got := stalix(t, bin, "boot", "profiles/minimal.toml", "--target", arch, mode, "--check", "--out", out1)
+				if !strings.Contains(got, "boot check passed") {
+					t.Errorf("boot %s: %s", mode, got)
+				}
+			}
+		})
+	}
+}
+
+// checkELFs reads every ELF in the rootfs tarball: it must be for arch
+// and static (no interpreter, no needed libraries).
+func checkELFs(t *testing.T, tarball, arch string) {
+	want := map[string]elf.Machine{"x86_64": elf.EM_X86_64, "aarch64": elf.EM_AARCH64}[arch]
+	f, err := os.Open(tarball)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := zstd.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	n := 0
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(data, []byte("\x7fELF")) {
+			continue
+		}
+		n++
+		ef, err := elf.NewFile(bytes.NewReader(data))
+		if err != nil {
+			t.Errorf("%s: %v", h.Name, err)
+			continue
+		}
+		if ef.Machine != want {
+			t.Errorf("%s: machine %v, want %v", h.Name, ef.Machine, want)
+		}
+		for _, p := range ef.Progs {
+			if p.Type == elf.PT_INTERP {
+				t.Errorf("%s: has an ELF interpreter: not static", h.Name)
+			}
+		}
+		if libs, _ := ef.ImportedLibraries(); len(libs) > 0 {
+			t.Errorf("%s: needs %v: not static", h.Name, libs)
+		}
+	}
+	if n == 0 {
+		t.Errorf("%s holds no ELF file at all", tarball)
+	}
+	t.Logf("%s: %d ELF files, all %s and static", filepath.Base(tarball), n, arch)
+}
