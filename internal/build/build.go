@@ -237,6 +237,7 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 		NoStrip:        optBool(n.Options, "no_strip", false),
 		Static:         optBool(n.Options, "static", true),
 		AllowBuildPath: optStrings(n.Options, "allow_build_path"),
+		Forbidden:      b.forbidden(n),
 	})
 	if err != nil {
 		fmt.Fprintf(txn.Log, "\n# stalix-build: output policy: %v\n", err)
@@ -284,6 +285,18 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 		if err := unpack.TarOnly(file, dest, s.Strip, s.Include); err != nil {
 			return fmt.Errorf("%s: %w", n.Recipe.File, err)
 		}
+	}
+	return nil
+}
+
+// seedPaths are where the seed keeps what a world output must never
+// point at: its glibc libraries, its LLVM and its multiarch headers.
+var seedPaths = []string{"/usr/lib/x86_64-linux-gnu/", "/usr/lib/llvm-14/", "/usr/include/x86_64-linux-gnu/"}
+
+// forbidden is what no output of n may contain besides the build path.
+func (b *Builder) forbidden(n *plan.Node) []string {
+	if n.Stage == "world" {
+		return seedPaths
 	}
 	return nil
 }

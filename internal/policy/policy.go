@@ -30,6 +30,9 @@ type Options struct {
 	NoStrip bool
 	// BuildPath is the byte string no file may contain; DefaultBuildPath when empty.
 	BuildPath string
+	// Forbidden are further byte strings no file may contain: world
+	// outputs must not refer to the seed's libraries or headers.
+	Forbidden []string
 	// AllowBuildPath are globs (path.Match syntax, relative to the output, "dir/**" for a whole
 	// tree) of files allowed to contain BuildPath.
 	AllowBuildPath []string
@@ -75,11 +78,13 @@ func Apply(dir string, o Options) error {
 			return err
 		}
 	}
-	v, err := checkBuildPath(dir, entries, o.BuildPath, o.AllowBuildPath)
-	if err != nil {
-		return err
+	for _, pat := range append([]string{o.BuildPath}, o.Forbidden...) {
+		v, err := checkBuildPath(dir, entries, pat, o.AllowBuildPath)
+		if err != nil {
+			return err
+		}
+		bad = append(bad, v...)
 	}
-	bad = append(bad, v...)
 	if o.Static {
 		v, err := checkStatic(dir, entries)
 		if err != nil {

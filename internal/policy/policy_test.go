@@ -333,3 +333,19 @@ func sizes(t *testing.T, dir string, files map[string]string) map[string]int64 {
 	}
 	return m
 }
+
+// TestForbidden: a world output naming the seed's libraries is refused,
+// with the file named.
+func TestForbidden(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "tool"), []byte("rpath=/usr/lib/x86_64-linux-gnu/libc.so"), 0o644)
+	err := Apply(dir, Options{Epoch: 1, Forbidden: []string{"/usr/lib/x86_64-linux-gnu/"}})
+	if err == nil || !strings.Contains(err.Error(), "tool") {
+		t.Fatalf("error %v, want one naming tool", err)
+	}
+	clean := t.TempDir()
+	os.WriteFile(filepath.Join(clean, "tool"), []byte("nothing to see"), 0o644)
+	if err := Apply(clean, Options{Epoch: 1, Forbidden: []string{"/usr/lib/x86_64-linux-gnu/"}}); err != nil {
+		t.Fatal(err)
+	}
+}
