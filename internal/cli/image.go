@@ -42,6 +42,15 @@ func runImage(e *Env, args []string) error {
 	}
 	defer ss.close()
 	out := absFrom(e.Dir, *outDir)
+	// Every target in one scheduler run: the host-side nodes are shared,
+	// and one target's long kernel build overlaps the other's toolchain.
+	var all []*plan.Node
+	for _, arch := range ss.pl.Targets {
+		all = append(all, plan.Closure(ss.pl.Roots[arch])...)
+	}
+	if _, err := buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, all); err != nil {
+		return err
+	}
 	for _, arch := range ss.pl.Targets {
 		a, err := makeImages(ss, e, &b, arch, out)
 		if err != nil {
