@@ -62,20 +62,8 @@ func CompareTrees(a, b string) ([]FileDiff, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths := map[string]bool{}
-	for p := range ma {
-		paths[p] = true
-	}
-	for p := range mb {
-		paths[p] = true
-	}
-	sorted := make([]string, 0, len(paths))
-	for p := range paths {
-		sorted = append(sorted, p)
-	}
-	sort.Strings(sorted)
 	var out []FileDiff
-	for _, p := range sorted {
+	for _, p := range unionKeys(ma, mb) {
 		ia, okA := ma[p]
 		ib, okB := mb[p]
 		d := FileDiff{Path: p, SizeA: ia.size, SizeB: ib.size, Offset: -1}
@@ -159,4 +147,21 @@ func firstDifference(a, b string) (int64, string, string, error) {
 func SameFile(a, b string) (bool, int64, error) {
 	off, _, _, err := firstDifference(a, b)
 	return off < 0, off, err
+}
+
+// unionKeys lists the keys of both maps once each, sorted, so reports come
+// out in the same order every time.
+func unionKeys[V any](a, b map[string]V) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/cavaliergopher/cpio"
@@ -126,20 +125,8 @@ func members(path string) (map[string]member, error) {
 }
 
 func diffMembers(a, b map[string]member) []FileDiff {
-	names := map[string]bool{}
-	for n := range a {
-		names[n] = true
-	}
-	for n := range b {
-		names[n] = true
-	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
 	var out []FileDiff
-	for _, n := range sorted {
+	for _, n := range unionKeys(a, b) {
 		ma, okA := a[n]
 		mb, okB := b[n]
 		d := FileDiff{Path: n, SizeA: int64(len(ma.data)), SizeB: int64(len(mb.data)), Offset: -1}
