@@ -33,7 +33,7 @@ func imagesTwice(s, second *store.Store, pl *plan.Plan, prof *profile.Profile, m
 					}
 				}
 			}
-			realm, err := compose.MakeRealm(st, pl, prof, arch)
+			realm, err := compose.MakeRealm(st, pl, prof, arch, epoch())
 			if err != nil {
 				return nil, err
 			}

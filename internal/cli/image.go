@@ -79,7 +79,7 @@ func makeImages(ss *session, e *Env, b *buildFlags, arch, out string) (*artifact
 	if _, err := buildPlan(ctx, e, b, p, s, pl, plan.Closure(pl.Roots[arch])); err != nil {
 		return nil, err
 	}
-	realm, err := compose.MakeRealm(s, pl, prof, arch)
+	realm, err := compose.MakeRealm(s, pl, prof, arch, epoch())
 	if err != nil {
 		return nil, err
 	}

@@ -64,11 +64,11 @@ func fixture(t *testing.T) (*store.Store, *plan.Plan, *profile.Profile) {
 
 func TestRealmAndRoot(t *testing.T) {
 	s, pl, prof := fixture(t)
-	r, err := MakeRealm(s, pl, prof, "x86_64")
+	r, err := MakeRealm(s, pl, prof, "x86_64", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := MakeRealm(s, pl, prof, "x86_64")
+	again, err := MakeRealm(s, pl, prof, "x86_64", 1)
 	if err != nil || again.Base != r.Base {
 		t.Fatalf("the same profile gave realms %s and %s (%v)", r.Base, again.Base, err)
 	}
@@ -129,7 +129,7 @@ func TestRealmAndRoot(t *testing.T) {
 func TestUnknownService(t *testing.T) {
 	s, pl, prof := fixture(t)
 	prof.Services = []string{"nope"}
-	if _, err := MakeRealm(s, pl, prof, "x86_64"); err == nil || !strings.Contains(err.Error(), `service "nope"`) {
+	if _, err := MakeRealm(s, pl, prof, "x86_64", 1); err == nil || !strings.Contains(err.Error(), `service "nope"`) {
 		t.Errorf("error %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/policy"
 	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/store"
 )
@@ -58,7 +59,7 @@ func Packages(pl *plan.Plan, prof *profile.Profile, arch string) ([]*plan.Node, 
 // MakeRealm writes the realm entry for prof into the store (or finds it
 // there). Its name hashes the packages' store names and the generated
 // files, so the same inputs always give the same realm.
-func MakeRealm(s *store.Store, pl *plan.Plan, prof *profile.Profile, arch string) (*Realm, error) {
+func MakeRealm(s *store.Store, pl *plan.Plan, prof *profile.Profile, arch string, epoch int64) (*Realm, error) {
 	pkgs, kernel := Packages(pl, prof, arch)
 	links, err := linkFarm(s, pkgs)
 	if err != nil {
@@ -84,7 +85,7 @@ func MakeRealm(s *store.Store, pl *plan.Plan, prof *profile.Profile, arch string
 		links[p] = target
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "realm-1 %s %s\n", prof.Name, arch)
+	fmt.Fprintf(h, "realm-2 %s %s\n", prof.Name, arch)
 	for _, p := range sortedKeys(links) {
 		fmt.Fprintf(h, "l %q %q\n", p, links[p])
 	}
@@ -102,6 +103,12 @@ func MakeRealm(s *store.Store, pl *plan.Plan, prof *profile.Profile, arch string
 		return r, nil
 	}
 	if err := writeRealm(txn.Out, links, gen); err != nil {
+		txn.Abort()
+		return nil, err
+	}
+	// The realm is written by this process, not a sandbox, so its modes
+	// would follow the caller's umask; the policy seals it like any output.
+	if err := policy.Apply(txn.Out, policy.Options{Epoch: epoch}); err != nil {
 		txn.Abort()
 		return nil, err
 	}
@@ -149,12 +156,24 @@ func linkFarm(s *store.Store, pkgs []*plan.Node) (map[string]string, error) {
 }
 
 func writeRealm(dir string, links, gen map[string]string) error {
+	mkdir := func(d string) error {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		// MkdirAll honours the umask; the realm must not.
+		for p := d; len(p) > len(dir); p = filepath.Dir(p) {
+			if err := os.Chmod(p, 0o755); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for _, p := range sortedKeys(links) {
 		if _, ok := gen[p]; ok {
 			continue
 		}
 		dst := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
 		if err := os.Symlink(links[p], dst); err != nil {
@@ -163,10 +182,13 @@ func writeRealm(dir string, links, gen map[string]string) error {
 	}
 	for _, p := range sortedKeys(gen) {
 		dst := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := mkdir(filepath.Dir(dst)); err != nil {
 			return err
 		}
 		if err := os.WriteFile(dst, []byte(gen[p]), 0o644); err != nil {
+			return err
+		}
+		if err := os.Chmod(dst, 0o644); err != nil {
 			return err
 		}
 	}
