@@ -132,6 +132,10 @@ func templateError(path string, err error) error {
 type loader struct {
 	roots []string
 	last  error // why the last Get failed; guarded by Renderer.mu
+	// real holds the roots with symlinks resolved, and seen the verdicts
+	// of inside, both filled lazily; guarded by Renderer.mu.
+	real []string
+	seen map[string]bool
 }
 
 func (l *loader) Abs(base, name string) string {
@@ -146,10 +150,10 @@ func (l *loader) Abs(base, name string) string {
 		tries = append(tries, filepath.Join(l.roots[i], TemplatesDir, name))
 	}
 	for _, p := range tries {
-		if l.inside(p) {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
+		// Stat first: most candidates do not exist, and inside costs a
+		// symlink walk.
+		if _, err := os.Stat(p); err == nil && l.inside(p) {
+			return p
 		}
 	}
 	if len(tries) > 0 {
@@ -173,18 +177,29 @@ func (l *loader) Get(path string) (io.Reader, error) {
 
 // inside reports whether p, with symlinks resolved, lies in one of the roots.
 func (l *loader) inside(p string) bool {
+	if v, ok := l.seen[p]; ok {
+		return v
+	}
+	if l.real == nil {
+		l.seen = map[string]bool{}
+		for _, root := range l.roots {
+			rr, err := filepath.EvalSymlinks(root)
+			if err != nil {
+				rr = root
+			}
+			l.real = append(l.real, rr)
+		}
+	}
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		real = filepath.Clean(p)
 	}
-	for _, root := range l.roots {
-		rr, err := filepath.EvalSymlinks(root)
-		if err != nil {
-			rr = root
-		}
+	ok := false
+	for _, rr := range l.real {
 		if rel, err := filepath.Rel(rr, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-			return true
+			ok = true
 		}
 	}
-	return false
+	l.seen[p] = ok
+	return ok
 }
