@@ -132,7 +132,13 @@ func runBuild(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	_, err = buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, ss.pl.Nodes)
+	// What was asked for and what it needs; a dependency already in the
+	// store does not pull in its own inputs again.
+	var want []*plan.Node
+	for _, t := range ss.pl.Targets {
+		want = append(want, plan.Closure(ss.pl.Roots[t])...)
+	}
+	_, err = buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, want)
 	return err
 }
 
