@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // tarball writes a .tar.gz holding name-1.0/ with the given files.
@@ -46,12 +47,15 @@ func TestOverlayCPrograms(t *testing.T) {
 	stalix(t, bin, "seed")
 	ov := t.TempDir()
 	src := t.TempDir()
+	// A fresh comment per run gives fresh hashes, so a warm store still
+	// builds them and the progress lines can be checked.
+	nonce := time.Now().UnixNano()
 	var names []string
 	for i, name := range []string{"hello", "count", "echoargs"} {
 		names = append(names, fmt.Sprintf("%q", name))
 		file := filepath.Join(src, name+"-1.0.tar.gz")
 		tarball(t, file, name, map[string]string{
-			name + ".c": fmt.Sprintf("#include <stdio.h>\nint main(void) { for (int i = 0; i < %d; i++) ; printf(\"%s from stalix\\n\"); return 0; }\n", i+1, name),
+			name + ".c": fmt.Sprintf("/* run %d */\n#include <stdio.h>\nint main(void) { for (int i = 0; i < %d; i++) ; printf(\"%s from stalix\\n\"); return 0; }\n", nonce, i+1, name),
 			"Makefile":  fmt.Sprintf("%s: %s.c\n\t$(CC) $(CFLAGS) -o %s %s.c\ninstall: %s\n\tmkdir -p $(PREFIX)/bin\n\tcp %s $(PREFIX)/bin/\n", name, name, name, name, name, name),
 		})
 		sum := strings.Fields(stalix(t, bin, "sources", "import", file))[0]
