@@ -42,6 +42,7 @@ CHECK_SKIP ?= --skip linux --skip libcxx --skip compiler-rt
 test: setup vet build
 	set -o pipefail; $(GO) test -count=1 -timeout 60m ./... 2>&1 | tee test.log
 	$(BIN) check $(PROFILE) --target x86_64 $(CHECK_SKIP)
+	@echo "packages: $$(grep -c '^ok ' test.log) passed, $$(grep -c '^FAIL' test.log) failed"
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/
