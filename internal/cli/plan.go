@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
+
+	"stalix.dev/stalix-build/internal/plan"
 )
 
 func init() {
@@ -20,18 +23,7 @@ func runPlan(e *Env, args []string) error {
 	var targets stringList
 	fs.Var(&targets, "target", "target architecture (repeatable; default: the profile's targets)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE or PKG, got %d arguments", len(pos))
-	}
-	p, err := c.load(e)
-	if err != nil {
-		return err
-	}
-	pl, _, err := p.planFor(e, pos[0], targets)
+	_, pl, _, err := c.planned(e, fs, args, 1, "one PROFILE or PKG", &targets)
 	if err != nil {
 		return err
 	}
@@ -75,18 +67,7 @@ func runGraph(e *Env, args []string) error {
 	c.add(fs)
 	var targets stringList
 	fs.Var(&targets, "target", "target architecture (repeatable)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want one PROFILE")
-	}
-	p, err := c.load(e)
-	if err != nil {
-		return err
-	}
-	pl, _, err := p.planFor(e, pos[0], targets)
+	_, pl, _, err := c.planned(e, fs, args, 1, "one PROFILE", &targets)
 	if err != nil {
 		return err
 	}
@@ -112,18 +93,7 @@ func runWhy(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "why", "PROFILE PKG", "Show one dependency path from the profile's packages to PKG.")
 	c.add(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return usagef("want PROFILE and PKG")
-	}
-	p, err := c.load(e)
-	if err != nil {
-		return err
-	}
-	pl, _, err := p.planFor(e, pos[0], nil)
+	p, pl, pos, err := c.planned(e, fs, args, 2, "PROFILE and PKG", nil)
 	if err != nil {
 		return err
 	}
@@ -146,26 +116,41 @@ func runRender(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "render", "PKG [--target T]", "Print the build script of PKG as the sandbox runs it.")
 	c.add(fs)
-	target := fs.String("target", "x86_64", "target architecture")
-	pos, err := parse(fs, args)
+	target := stringList{"x86_64"}
+	fs.Func("target", "target architecture (default x86_64)", func(v string) error { target = stringList{v}; return nil })
+	_, pl, pos, err := c.planned(e, fs, args, 1, "one PKG", &target)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one PKG")
-	}
-	p, err := c.load(e)
-	if err != nil {
-		return err
-	}
-	pl, _, err := p.planFor(e, pos[0], []string{*target})
-	if err != nil {
-		return err
-	}
-	n := pl.Find(pos[0] + "@" + *target)
+	n := pl.Find(pos[0] + "@" + target[0])
 	if n == nil {
 		n = pl.Find(pos[0])
 	}
 	fmt.Fprintf(e.Stdout, "# %s\n%s", n.Out(), n.Script)
 	return nil
+}
+
+// planned parses args, wants n positional arguments (the first a PROFILE
+// or PKG) and plans the first for targets.
+func (c *common) planned(e *Env, fs *flag.FlagSet, args []string, n int, want string, targets *stringList) (*project, *plan.Plan, []string, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(pos) != n {
+		return nil, nil, nil, usagef("want %s", want)
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var ts []string
+	if targets != nil {
+		ts = *targets
+	}
+	pl, _, err := p.planFor(e, pos[0], ts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, pl, pos, nil
 }
