@@ -187,10 +187,18 @@ func (b *Builder) path(base string) string {
 // estimate is the last build time of any version of the node's package
 // for its target, so a new hash still gets a sensible guess.
 func (b *Builder) estimate(n *plan.Node) time.Duration {
-	if m, err := b.Store.ReadManifest(n.Base()); err == nil {
-		return time.Duration(m.BuildSeconds * float64(time.Second))
+	for _, s := range []*store.Store{b.Store, b.Inputs} {
+		if s == nil {
+			continue
+		}
+		if m, err := s.ReadManifest(n.Base()); err == nil {
+			return time.Duration(m.BuildSeconds * float64(time.Second))
+		}
+		if d := s.LastBuildTime(n.Name, n.Target.Arch); d > 0 {
+			return d
+		}
 	}
-	return b.Store.LastBuildTime(n.Name, n.Target.Arch)
+	return 0
 }
 
 // node builds one node into the store.
