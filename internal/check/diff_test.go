@@ -49,3 +49,16 @@ func TestFirstDifferenceLengths(t *testing.T) {
 		}
 	}
 }
+
+func TestSetenvRestores(t *testing.T) {
+	t.Setenv("TZ", "Europe/Oslo")
+	setenv("TZ", "UTC")()
+	if got := os.Getenv("TZ"); got != "Europe/Oslo" {
+		t.Errorf("TZ after the rebuild = %q, want the caller's Europe/Oslo", got)
+	}
+	os.Unsetenv("LC_ALL")
+	setenv("LC_ALL", "C")()
+	if _, ok := os.LookupEnv("LC_ALL"); ok {
+		t.Error("LC_ALL was left set though the caller had none")
+	}
+}

@@ -59,10 +59,8 @@ func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) ([]Result, error)
 	// environment from nothing, so none of this may show in an output.
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
-	os.Setenv("LC_ALL", "de_DE.UTF-8")
-	os.Setenv("TZ", "Pacific/Kiritimati")
-	defer os.Unsetenv("LC_ALL")
-	defer os.Unsetenv("TZ")
+	defer setenv("LC_ALL", "de_DE.UTF-8")()
+	defer setenv("TZ", "Pacific/Kiritimati")()
 
 	b := &build.Builder{Store: second, Inputs: r.Main, Sources: r.Sources, Seed: r.Seed, Jobs: 1, View: r.View}
 	runErr := b.Run(ctx, nodes)
@@ -130,4 +128,18 @@ func diffoscope(a, b string) string {
 		out = append(out[:limit], "\n[diffoscope output cut]\n"...)
 	}
 	return string(out)
+}
+
+// setenv sets k for the rebuild and returns what puts the caller's value
+// (or its absence) back.
+func setenv(k, v string) func() {
+	old, had := os.LookupEnv(k)
+	os.Setenv(k, v)
+	return func() {
+		if had {
+			os.Setenv(k, old)
+		} else {
+			os.Unsetenv(k)
+		}
+	}
 }
