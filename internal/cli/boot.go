@@ -38,7 +38,11 @@ func runBoot(e *Env, args []string) error {
 		return usagef("boot one target at a time")
 	}
 	ctx, prof, arch := ss.ctx, ss.prof, ss.pl.Targets[0]
-	a, err := makeImages(ss, e, &b, arch, absFrom(e.Dir, *outDir))
+	mke2fs, err := prepareImages(ss, e, &b)
+	if err != nil {
+		return err
+	}
+	a, err := makeImages(ss, arch, absFrom(e.Dir, *outDir), mke2fs)
 	if err != nil {
 		return err
 	}

@@ -134,11 +134,7 @@ func runBuild(e *Env, args []string) error {
 	defer ss.close()
 	// What was asked for and what it needs; a dependency already in the
 	// store does not pull in its own inputs again.
-	var want []*plan.Node
-	for _, t := range ss.pl.Targets {
-		want = append(want, plan.Closure(ss.pl.Roots[t])...)
-	}
-	_, err = buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, want)
+	_, err = buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, ss.wanted())
 	return err
 }
 

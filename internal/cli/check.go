@@ -30,10 +30,7 @@ func runCheck(e *Env, args []string) error {
 	defer ss.close()
 	ctx, p, pl, prof, s := ss.ctx, ss.p, ss.pl, ss.prof, ss.s
 
-	var named []*plan.Node
-	for _, t := range pl.Targets {
-		named = append(named, plan.Closure(pl.Roots[t])...)
-	}
+	named := ss.wanted()
 	if _, err := buildPlan(ctx, e, &b, p, s, pl, named); err != nil {
 		return err
 	}
@@ -41,22 +38,14 @@ func runCheck(e *Env, args []string) error {
 	for _, k := range skip {
 		skipped[k] = true
 	}
+	rebuild := map[*plan.Node]bool{}
+	for _, n := range named {
+		rebuild[n] = true
+	}
 	var nodes []*plan.Node
-	if *deep {
-		for _, n := range pl.Nodes {
-			if !skipped[n.Name] {
-				nodes = append(nodes, n)
-			}
-		}
-	} else {
-		seen := map[*plan.Node]bool{}
-		for _, n := range pl.Nodes { // plan order keeps dependencies first
-			for _, m := range named {
-				if m == n && !seen[n] && !skipped[n.Name] {
-					seen[n] = true
-					nodes = append(nodes, n)
-				}
-			}
+	for _, n := range pl.Nodes { // plan order keeps dependencies first
+		if (*deep || rebuild[n]) && !skipped[n.Name] {
+			nodes = append(nodes, n)
 		}
 	}
 	var report struct {

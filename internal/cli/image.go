@@ -42,17 +42,12 @@ func runImage(e *Env, args []string) error {
 	}
 	defer ss.close()
 	out := absFrom(e.Dir, *outDir)
-	// Every target in one scheduler run: the host-side nodes are shared,
-	// and one target's long kernel build overlaps the other's toolchain.
-	var all []*plan.Node
-	for _, arch := range ss.pl.Targets {
-		all = append(all, plan.Closure(ss.pl.Roots[arch])...)
-	}
-	if _, err := buildPlan(ss.ctx, e, &b, ss.p, ss.s, ss.pl, all); err != nil {
+	mke2fs, err := prepareImages(ss, e, &b)
+	if err != nil {
 		return err
 	}
 	for _, arch := range ss.pl.Targets {
-		a, err := makeImages(ss, e, &b, arch, out)
+		a, err := makeImages(ss, arch, out, mke2fs)
 		if err != nil {
 			return err
 		}
@@ -73,24 +68,27 @@ func epoch() int64 {
 	return build.DefaultEpoch
 }
 
-// makeImages builds what the profile needs for arch and writes its images.
-func makeImages(ss *session, e *Env, b *buildFlags, arch, out string) (*artifacts, error) {
-	ctx, p, s, pl, prof := ss.ctx, ss.p, ss.s, ss.pl, ss.prof
-	if _, err := buildPlan(ctx, e, b, p, s, pl, plan.Closure(pl.Roots[arch])); err != nil {
-		return nil, err
+// prepareImages builds every target's closure in one scheduler run (the
+// host-side nodes are shared, and one target's long kernel build overlaps
+// the other's toolchain), then the image tools; it returns mke2fs.
+func prepareImages(ss *session, e *Env, b *buildFlags) (string, error) {
+	if _, err := buildPlan(ss.ctx, e, b, ss.p, ss.s, ss.pl, ss.wanted()); err != nil {
+		return "", err
 	}
-	realm, err := compose.MakeRealm(s, pl, prof, arch, epoch())
+	return imageTools(ss.ctx, e, b, ss.p, ss.s, ss.prof)
+}
+
+// makeImages composes arch's realm, a gc root, and writes its images;
+// prepareImages has built what they need.
+func makeImages(ss *session, arch, out, mke2fs string) (*artifacts, error) {
+	realm, err := compose.MakeRealm(ss.s, ss.pl, ss.prof, arch, epoch())
 	if err != nil {
 		return nil, err
 	}
-	if err := s.AddRoot("realm-"+prof.Name+"-"+arch, realm.Base); err != nil {
+	if err := ss.s.AddRoot("realm-"+ss.prof.Name+"-"+arch, realm.Base); err != nil {
 		return nil, err
 	}
-	mke2fs, err := imageTools(ctx, e, b, p, s, prof)
-	if err != nil {
-		return nil, err
-	}
-	return writeImages(s, prof, realm, arch, out, prof.Name+"-"+arch, mke2fs)
+	return writeImages(ss.s, ss.prof, realm, arch, out, ss.prof.Name+"-"+arch, mke2fs)
 }
 
 // imageTools builds the pipeline's own e2fsprogs for the build host, so

@@ -25,6 +25,15 @@ func (ss *session) close() {
 	ss.s.Close()
 }
 
+// wanted is what the planned packages need at run time, every target.
+func (ss *session) wanted() []*plan.Node {
+	var out []*plan.Node
+	for _, t := range ss.pl.Targets {
+		out = append(out, plan.Closure(ss.pl.Roots[t])...)
+	}
+	return out
+}
+
 // open parses args, wants exactly one PROFILE or PKG, and plans it. With
 // needProfile a package name is a usage error.
 func (b *buildFlags) open(e *Env, fs flagSet, args []string, needProfile bool) (*session, error) {
