@@ -138,6 +138,14 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	for _, n := range nodes {
 		byID[n.ID()] = n
 	}
+	hist := map[string]time.Duration{}
+	for _, s := range []*store.Store{b.Inputs, b.Store} {
+		if s != nil {
+			for k, d := range s.BuildTimes() {
+				hist[k] = d
+			}
+		}
+	}
 	var sn []sched.Node
 	for _, n := range nodes {
 		var deps []string
@@ -147,7 +155,7 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 			}
 		}
 		sort.Strings(deps)
-		sn = append(sn, sched.Node{ID: n.ID(), Deps: deps, Estimate: b.estimate(n)})
+		sn = append(sn, sched.Node{ID: n.ID(), Deps: deps, Estimate: b.estimate(n, hist)})
 	}
 	sp, err := sched.NewPlan(sn, 0)
 	if err != nil {
@@ -184,21 +192,16 @@ func (b *Builder) path(base string) string {
 	return b.Store.Path(base)
 }
 
-// estimate is the last build time of any version of the node's package
-// for its target, so a new hash still gets a sensible guess.
-func (b *Builder) estimate(n *plan.Node) time.Duration {
-	for _, s := range []*store.Store{b.Store, b.Inputs} {
-		if s == nil {
-			continue
-		}
-		if m, err := s.ReadManifest(n.Base()); err == nil {
+// estimate is the node's own earlier build time when a check rebuilds it,
+// else the newest build of its package for its target (hist), so a new
+// hash still gets a sensible guess.
+func (b *Builder) estimate(n *plan.Node, hist map[string]time.Duration) time.Duration {
+	if b.Inputs != nil {
+		if m, err := b.Inputs.ReadManifest(n.Base()); err == nil {
 			return time.Duration(m.BuildSeconds * float64(time.Second))
 		}
-		if d := s.LastBuildTime(n.Name, n.Target.Arch); d > 0 {
-			return d
-		}
 	}
-	return 0
+	return hist[n.ID()]
 }
 
 // node builds one node into the store.

@@ -199,22 +199,28 @@ func removeAll(p string) error {
 	return os.RemoveAll(p)
 }
 
-// LastBuildTime is how long the newest recorded build of name for arch
-// took, or zero when there is none: an estimate for a node never built.
-func (s *Store) LastBuildTime(name, arch string) time.Duration {
+// BuildTimes maps "name@arch" to how long the newest build of that
+// package for that target took: estimates for nodes never built with
+// their current hash. It reads every manifest once, so a run asks once.
+func (s *Store) BuildTimes() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	newest := map[string]time.Time{}
 	entries, err := s.Entries()
 	if err != nil {
-		return 0
+		return out
 	}
-	var best time.Duration
 	for _, e := range entries {
-		if entryName(e) != name {
+		m, err := s.ReadManifest(e)
+		st, serr := os.Stat(filepath.Join(s.Dir, metaDir, e))
+		if err != nil || serr != nil {
 			continue
 		}
-		m, err := s.ReadManifest(e)
-		if err == nil && m.Target == arch {
-			best = time.Duration(m.BuildSeconds * float64(time.Second))
+		k := m.Name + "@" + m.Target
+		if t, ok := newest[k]; ok && !st.ModTime().After(t) {
+			continue
 		}
+		newest[k] = st.ModTime()
+		out[k] = time.Duration(m.BuildSeconds * float64(time.Second))
 	}
-	return best
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func open(t *testing.T) *Store {
@@ -234,5 +235,32 @@ func TestCleanStaleSparesRunningBuilds(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("a dead build's directory was kept")
+	}
+}
+
+// TestBuildTimes: the newest build of a package for a target is the
+// estimate, keyed by name@arch.
+func TestBuildTimes(t *testing.T) {
+	s := open(t)
+	commit := func(base, arch string, took time.Duration) {
+		txn, err := s.Begin(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(took)
+		if err := txn.Commit(Manifest{Name: "linux", Target: arch}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit("aaaa-linux-6.1", "x86_64", 0)
+	time.Sleep(20 * time.Millisecond) // distinct manifest times
+	commit("0000-linux-6.1", "x86_64", 60*time.Millisecond)
+	commit("bbbb-linux-6.1", "aarch64", 0)
+	bt := s.BuildTimes()
+	if bt["linux@x86_64"] < 60*time.Millisecond {
+		t.Errorf("linux@x86_64 = %v, want the newest build's 60ms or more", bt["linux@x86_64"])
+	}
+	if _, ok := bt["linux@aarch64"]; !ok || len(bt) != 2 {
+		t.Errorf("BuildTimes = %v", bt)
 	}
 }
