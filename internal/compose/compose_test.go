@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"stalix.dev/stalix-build/image/tree"
@@ -131,5 +132,23 @@ func TestUnknownService(t *testing.T) {
 	prof.Services = []string{"nope"}
 	if _, err := MakeRealm(s, pl, prof, "x86_64", 1); err == nil || !strings.Contains(err.Error(), `service "nope"`) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestRealmIgnoresUmask: the tool writes the realm itself, so a caller's
+// umask must not reach its modes (check runs with umask 077).
+func TestRealmIgnoresUmask(t *testing.T) {
+	s, pl, prof := fixture(t)
+	old := syscall.Umask(0o077)
+	r, err := MakeRealm(s, pl, prof, "x86_64", 1)
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{"etc": 0o555, "etc/hostname": 0o444} {
+		fi, err := os.Stat(filepath.Join(s.Path(r.Base), p))
+		if err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode().Perm(), err, want)
+		}
 	}
 }

@@ -156,24 +156,12 @@ func linkFarm(s *store.Store, pkgs []*plan.Node) (map[string]string, error) {
 }
 
 func writeRealm(dir string, links, gen map[string]string) error {
-	mkdir := func(d string) error {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return err
-		}
-		// MkdirAll honours the umask; the realm must not.
-		for p := d; len(p) > len(dir); p = filepath.Dir(p) {
-			if err := os.Chmod(p, 0o755); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	for _, p := range sortedKeys(links) {
 		if _, ok := gen[p]; ok {
 			continue
 		}
 		dst := filepath.Join(dir, p)
-		if err := mkdir(filepath.Dir(dst)); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
 		if err := os.Symlink(links[p], dst); err != nil {
@@ -182,17 +170,26 @@ func writeRealm(dir string, links, gen map[string]string) error {
 	}
 	for _, p := range sortedKeys(gen) {
 		dst := filepath.Join(dir, p)
-		if err := mkdir(filepath.Dir(dst)); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
 		if err := os.WriteFile(dst, []byte(gen[p]), 0o644); err != nil {
 			return err
 		}
-		if err := os.Chmod(dst, 0o644); err != nil {
-			return err
-		}
 	}
-	return nil
+	// MkdirAll and WriteFile honour the umask; the realm must not, so one
+	// pass sets every mode.
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir():
+			return os.Chmod(p, 0o755)
+		case d.Type().IsRegular():
+			return os.Chmod(p, 0o644)
+		}
+		return nil
+	})
 }
 
 func sortedKeys[V any](m map[string]V) []string {
