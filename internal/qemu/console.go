@@ -79,13 +79,14 @@ func (s *Session) Expect(re *regexp.Regexp, timeout time.Duration) ([]string, er
 		s.mu.Lock()
 		out := s.buf.Bytes()[s.mark:]
 		if loc := re.FindSubmatchIndex(out); loc != nil {
-			m := re.FindSubmatch(out)
+			res := make([]string, len(loc)/2)
+			for i := range res {
+				if loc[2*i] >= 0 {
+					res[i] = string(out[loc[2*i]:loc[2*i+1]])
+				}
+			}
 			s.mark += loc[1]
 			s.mu.Unlock()
-			res := make([]string, len(m))
-			for i, b := range m {
-				res[i] = string(b)
-			}
 			return res, nil
 		}
 		s.mu.Unlock()
