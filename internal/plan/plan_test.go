@@ -39,6 +39,22 @@ func copyTree(t *testing.T) string {
 	return dst
 }
 
+// editedTree is a copy of the test tree with the first from in file
+// replaced by to.
+func editedTree(t *testing.T, file, from, to string) string {
+	t.Helper()
+	root := copyTree(t)
+	p := filepath.Join(root, file)
+	data, _ := os.ReadFile(p)
+	if !strings.Contains(string(data), from) {
+		t.Fatalf("%s lacks %q", file, from)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(data), from, to, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
 func planTree(t *testing.T, root string, overlays ...string) (*Plan, error) {
 	t.Helper()
 	repo, err := recipe.Open(filepath.Join(root, "recipes"), overlays...)
@@ -154,13 +170,7 @@ name = "hello"`, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			root := copyTree(t)
-			p := filepath.Join(root, c.file)
-			data, _ := os.ReadFile(p)
-			if !strings.Contains(string(data), c.from) {
-				t.Fatalf("%s lacks %q", c.file, c.from)
-			}
-			os.WriteFile(p, []byte(strings.Replace(string(data), c.from, c.to, 1)), 0o644)
+			root := editedTree(t, c.file, c.from, c.to)
 			pl, err := planTree(t, root)
 			if err != nil {
 				t.Fatal(err)
@@ -209,13 +219,7 @@ libs = ["hello"]`, `dependency cycle: hello@x86_64 -> libz@x86_64 -> hello@x86_6
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			root := copyTree(t)
-			p := filepath.Join(root, c.file)
-			data, _ := os.ReadFile(p)
-			if !strings.Contains(string(data), c.from) {
-				t.Fatalf("%s lacks %q", c.file, c.from)
-			}
-			os.WriteFile(p, []byte(strings.Replace(string(data), c.from, c.to, 1)), 0o644)
+			root := editedTree(t, c.file, c.from, c.to)
 			_, err := planTree(t, root)
 			if err == nil || !strings.Contains(err.Error(), c.match) {
 				t.Errorf("error = %v\nwant it to contain %q", err, c.match)
