@@ -39,15 +39,21 @@ CHECK_SKIP ?= --skip linux --skip libcxx --skip compiler-rt
 
 # test: what CI checks. The boot tests build the minimal profile from an
 # empty store when STALIX_STORE is cold; that is the long part.
+# Our e2fsprogs first: the ext4 tests compare its manifest-driven mke2fs
+# with staging (STALIX_MKE2FS), and the image tests need it anyway.
 test: setup vet build
-	set -o pipefail; $(GO) test -count=1 -timeout 60m ./... 2>&1 | tee test.log
+	$(BIN) seed
+	$(BIN) build e2fsprogs
+	set -o pipefail; STALIX_MKE2FS=$$($(BIN) path e2fsprogs)/sbin/mke2fs $(GO) test -count=1 -timeout 60m ./... 2>&1 | tee test.log
 	$(BIN) check $(PROFILE) --target x86_64 $(CHECK_SKIP)
 	@echo "packages: $$(grep -c '^ok ' test.log) passed, $$(grep -c '^FAIL' test.log) failed"
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/
 	$(GO) run ./internal/sched/bench -check
-	$(GO) run ./image/bench
+	$(BIN) seed
+	$(BIN) build e2fsprogs
+	$(GO) run ./image/bench -mke2fs $$($(BIN) path e2fsprogs)/sbin/mke2fs
 
 # stress: kill -9 a multi-node build at 100 random points, checking the
 # store after each (the unit test does 20).

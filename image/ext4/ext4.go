@@ -5,7 +5,9 @@
 // writes of the same files differed in 48,510 bytes, and e2fsck -fn reported "Resize inode not
 // valid". mke2fs -d keeps hard links, device nodes and owners, takes -U and -E hash_seed, and
 // reads E2FSPROGS_FAKE_TIME; what it still takes from the clock (ctimes of the staged files) is
-// rewritten afterwards by fixTimes. The features come from a fixed mke2fs.conf of ours, not the
+// rewritten afterwards by fixTimes. Our e2fsprogs's mke2fs also takes the tree as a manifest
+// instead of a staged directory (manifest.go), which makes the same bytes without copying the
+// files or needing root. The features come from a fixed mke2fs.conf of ours, not the
 // host's, so the bytes depend on the e2fsprogs version (1.47.0 or later) and the tree only.
 package ext4
 
@@ -31,7 +33,9 @@ type Options struct {
 	UUID     string // file system UUID, e.g. derived from the profile hash
 	HashSeed string // directory hash seed, a UUID
 	Label    string // volume label, at most 16 bytes; "" for none
-	WorkDir  string // where the staging directory goes; "" for os.TempDir()
+	WorkDir  string // where the staging directory or the manifest goes; "" for os.TempDir()
+
+	stage bool // stage even when mke2fs takes a manifest, so tests can compare the two ways
 }
 
 // The features are spelled out so the host's /etc/mke2fs.conf plays no part. metadata_csum_seed
@@ -53,14 +57,12 @@ const mke2fsConf = `[defaults]
 
 // Write makes an ext4 file system of size bytes holding t at byte offset of the file at path
 // (a disk image whose partition starts there, or a file of its own with offset 0). The range
-// must read as zeros: a fresh or truncated file. Staging the tree needs root (owners, device
-// nodes).
+// must read as zeros: a fresh or truncated file. An mke2fs that takes a manifest (ours, see
+// manifest.go) is given one; any other is given the tree staged in a directory, which needs
+// root (owners, device nodes).
 func Write(path string, offset, size int64, t *tree.Tree, opt Options) error {
 	if err := t.Check(); err != nil {
 		return fmt.Errorf("ext4: %w", err)
-	}
-	if os.Geteuid() != 0 {
-		return errors.New("ext4: staging the root tree for mke2fs -d needs root (to set owners and make device nodes); run as root")
 	}
 	if t.Epoch <= 0 || t.Epoch > 1<<32-1 {
 		return fmt.Errorf("ext4: epoch %d out of range: mke2fs takes 1..2^32-1 (0 means \"now\" to it)", t.Epoch)
@@ -79,25 +81,38 @@ func Write(path string, offset, size int64, t *tree.Tree, opt Options) error {
 		}
 		mke2fs = p
 	}
+	manifest := !opt.stage && SupportsManifest(mke2fs)
+	if !manifest && os.Geteuid() != 0 {
+		return errors.New("ext4: staging the root tree for mke2fs -d needs root (to set owners and make device nodes); run as root, or use our e2fsprogs's mke2fs, which needs no staging")
+	}
 
 	work, err := os.MkdirTemp(opt.WorkDir, "stalix-ext4-")
 	if err != nil {
 		return fmt.Errorf("ext4: %w", err)
 	}
 	defer os.RemoveAll(work)
-	staging := filepath.Join(work, "root")
 	conf := filepath.Join(work, "mke2fs.conf")
-	if err := os.Mkdir(staging, 0o755); err != nil {
-		return fmt.Errorf("ext4: %w", err)
-	}
 	if err := os.WriteFile(conf, []byte(mke2fsConf), 0o644); err != nil {
 		return fmt.Errorf("ext4: %w", err)
 	}
-	if err := stage(t, staging); err != nil {
-		return fmt.Errorf("ext4: %w", err)
+	var from string // the -d argument
+	if manifest {
+		p, err := writeManifest(t, work)
+		if err != nil {
+			return fmt.Errorf("ext4: manifest: %w", err)
+		}
+		from = "@" + p
+	} else {
+		from = filepath.Join(work, "root")
+		if err := os.Mkdir(from, 0o755); err != nil {
+			return fmt.Errorf("ext4: %w", err)
+		}
+		if err := stage(t, from); err != nil {
+			return fmt.Errorf("ext4: %w", err)
+		}
 	}
 
-	args := mke2fsArgs(offset, size, t, opt, staging)
+	args := mke2fsArgs(offset, size, t, opt, from)
 	out, err := runMke2fs(mke2fs, conf, t.Epoch, append(args, path, strconv.FormatInt(size/BlockSize, 10)))
 	if err != nil {
 		if short := shortfall(mke2fs, conf, work, size, t, opt); short != nil {
@@ -116,7 +131,7 @@ func Write(path string, offset, size int64, t *tree.Tree, opt Options) error {
 	return f.Close()
 }
 
-func mke2fsArgs(offset, size int64, t *tree.Tree, opt Options, staging string) []string {
+func mke2fsArgs(offset, size int64, t *tree.Tree, opt Options, from string) []string {
 	ext := []string{
 		"offset=" + strconv.FormatInt(offset, 10),
 		"hash_seed=" + opt.HashSeed,
@@ -127,7 +142,7 @@ func mke2fsArgs(offset, size int64, t *tree.Tree, opt Options, staging string) [
 		"no_copy_xattrs",
 	}
 	args := []string{"-q", "-F", "-t", "ext4", "-b", strconv.Itoa(BlockSize), "-I", "256",
-		"-U", opt.UUID, "-E", strings.Join(ext, ","), "-d", staging}
+		"-U", opt.UUID, "-E", strings.Join(ext, ","), "-d", from}
 	if opt.Label != "" {
 		args = append(args, "-L", opt.Label)
 	}

@@ -127,6 +127,9 @@ func (s *stager) entry(t *tree.Tree, e *tree.Entry) error {
 	case tree.Hardlink:
 		return os.Link(filepath.Join(s.dir, e.Target), p)
 	case tree.CharDev, tree.BlockDev:
+		if err := checkDev(e); err != nil {
+			return err
+		}
 		kind := uint32(unix.S_IFCHR)
 		if e.Type == tree.BlockDev {
 			kind = unix.S_IFBLK

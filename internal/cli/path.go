@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"fmt"
+)
+
+func init() {
+	register("path", "print the host directory of a built package's store entry", runPath)
+}
+
+// runPath is for scripts that run a package's program on the host, such as
+// the benchmark and the tests running our mke2fs: the store lives under a
+// user cache directory, so its paths are not /ix/store on the host.
+func runPath(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlagSet(e, "path", "PKG [--target T]", "Print where PKG's store entry is on this machine. Exit 1 when the store lacks it (build it first).")
+	b.add(fs)
+	ss, err := b.open(e, fs, args, false)
+	if err != nil {
+		return err
+	}
+	defer ss.close()
+	if ss.prof != nil {
+		return usagef("want a package, not a profile")
+	}
+	n := ss.pl.Roots[ss.pl.Targets[0]][0]
+	if !ss.s.Has(n.Base()) {
+		return fmt.Errorf("%s is not in the store %s: run stalix-build build %s", n.ID(), ss.s.Dir, n.Name)
+	}
+	fmt.Fprintln(e.Stdout, ss.s.Path(n.Base()))
+	return nil
+}
