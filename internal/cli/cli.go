@@ -97,9 +97,10 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // common are the flags every verb that reads recipes takes.
 type common struct {
-	store    string
-	overlays stringList
-	root     string
+	store     string
+	overlays  stringList
+	root      string
+	toolchain string
 }
 
 func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
@@ -123,6 +124,7 @@ func (c *common) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
 	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
 	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: found from the working directory, or $STALIX_ROOT)")
+	fs.StringVar(&c.toolchain, "toolchain", "", "build with this toolchain from stages/stages.toml instead of the profile's (seed, toolchain2, toolchain3)")
 }
 
 // parse parses flags; Go's flag stops at the first positional argument, so

@@ -45,6 +45,12 @@ func TestVerbs(t *testing.T) {
 		{"missing overlay", []string{"plan", "demo", "--recipes", "/nonexistent"}, 1, "", "does not exist"},
 		{"log missing", []string{"log", "hello"}, 1, "", "no build log"},
 		{"help", []string{"plan", "--help"}, 0, "", "usage: stalix-build plan"},
+		{"plan toolchain", []string{"plan", "demo", "--target", "x86_64", "--toolchain", "t3"}, 0, "compiler   selfcc-9               x86_64/t2 /ix/store/", ""},
+		{"plan unknown toolchain", []string{"plan", "demo", "--toolchain", "t9"}, 1, "", `--toolchain: unknown toolchain "t9" (toolchains: [seed t2 t3])`},
+		{"compare one toolchain", []string{"compare", "hello", "--by", "seed"}, 2, "", "two --by"},
+		{"compare unknown toolchain", []string{"compare", "hello", "--by", "seed", "--by", "t9"}, 1, "", `--by: unknown toolchain "t9"`},
+		{"path not built", []string{"path", "libz"}, 1, "", "libz@x86_64 is not in the store"},
+		{"path of a profile", []string{"path", "demo"}, 2, "", "want a package"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

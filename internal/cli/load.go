@@ -19,6 +19,8 @@ type project struct {
 	repo   *recipe.Repo
 	stages *plan.Stages
 	seed   string
+	// toolchain overrides the profile's choice when set (--toolchain).
+	toolchain string
 }
 
 func (c *common) load(e *Env) (*project, error) {
@@ -38,7 +40,7 @@ func (c *common) load(e *Env) (*project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &project{root: root, repo: repo, stages: st, seed: seedHash(root)}, nil
+	return &project{root: root, repo: repo, stages: st, seed: seedHash(root), toolchain: c.toolchain}, nil
 }
 
 // seedHash names the seed by its lock, which pins every .deb by sha256.
@@ -55,7 +57,7 @@ func (p *project) seedLock() string {
 }
 
 func (p *project) config() plan.Config {
-	return plan.Config{Repo: p.repo, Stages: p.stages, SeedHash: p.seed}
+	return plan.Config{Repo: p.repo, Stages: p.stages, SeedHash: p.seed, Toolchain: p.toolchain}
 }
 
 // profilePath accepts a path or a bare name from profiles/.

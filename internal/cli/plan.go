@@ -35,16 +35,17 @@ func runPlan(e *Env, args []string) error {
 	markCached(pl, s)
 	if *asJSON {
 		type row struct {
-			Name    string `json:"name"`
-			Version string `json:"version"`
-			Target  string `json:"target"`
-			Stage   string `json:"stage"`
-			Out     string `json:"out"`
-			Cached  bool   `json:"cached"`
+			Name      string `json:"name"`
+			Version   string `json:"version"`
+			Target    string `json:"target"`
+			Stage     string `json:"stage"`
+			Toolchain string `json:"toolchain"`
+			Out       string `json:"out"`
+			Cached    bool   `json:"cached"`
 		}
 		rows := []row{}
 		for _, n := range pl.Nodes {
-			rows = append(rows, row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Out(), n.Cached})
+			rows = append(rows, row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Toolchain, n.Out(), n.Cached})
 		}
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
@@ -55,7 +56,8 @@ func runPlan(e *Env, args []string) error {
 		if n.Cached {
 			mark = "*"
 		}
-		fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, n.Target.Arch, n.Out())
+		// arch, and /toolchain when not the seed's: the ID without the name.
+		fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, strings.TrimPrefix(n.ID(), n.Name+"@"), n.Out())
 	}
 	fmt.Fprintf(e.Stdout, "%d nodes (* = in the store)\n", len(pl.Nodes))
 	return nil
@@ -118,14 +120,13 @@ func runRender(e *Env, args []string) error {
 	c.add(fs)
 	target := stringList{"x86_64"}
 	fs.Func("target", "target architecture (default x86_64)", func(v string) error { target = stringList{v}; return nil })
-	_, pl, pos, err := c.planned(e, fs, args, 1, "one PKG", &target)
+	_, pl, _, err := c.planned(e, fs, args, 1, "one PKG", &target)
 	if err != nil {
 		return err
 	}
-	n := pl.Find(pos[0] + "@" + target[0])
-	if n == nil {
-		n = pl.Find(pos[0])
-	}
+	// The root, not the first node of that name: with --toolchain the plan
+	// also holds the package as built by the toolchains before.
+	n := pl.Roots[target[0]][0]
 	fmt.Fprintf(e.Stdout, "# %s\n%s", n.Out(), n.Script)
 	return nil
 }

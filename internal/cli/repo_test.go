@@ -22,6 +22,15 @@ func TestShippedTree(t *testing.T) {
 	if len(profiles) < 3 {
 		t.Fatalf("only %d profiles", len(profiles))
 	}
+	// Every toolchain of stages.toml: the bootstrap is too long for CI, so
+	// CI plans and renders it all instead.
+	for _, tc := range []string{"seed", "toolchain2", "toolchain3"} {
+		p.toolchain = tc
+		shippedTree(t, p, root, profiles)
+	}
+}
+
+func shippedTree(t *testing.T, p *project, root string, profiles []string) {
 	for _, f := range profiles {
 		prof, err := p.profile(&Env{Dir: root}, f)
 		if err != nil {
@@ -34,7 +43,12 @@ func TestShippedTree(t *testing.T) {
 				continue
 			}
 			if prof.Init == "runit" {
-				n := pl.Find("runit@" + arch)
+				var n *plan.Node
+				for _, r := range pl.Roots[arch] {
+					if r.Name == "runit" {
+						n = r
+					}
+				}
 				if n == nil || !strings.Contains(n.Script, "runit-init") {
 					t.Errorf("%s: runit is not planned for %s, or its script does not install runit-init", f, arch)
 				}
@@ -48,9 +62,59 @@ func TestShippedTree(t *testing.T) {
 				t.Errorf("%s for %s: %v", name, arch, err)
 				continue
 			}
-			if n := pl.Find(name); n == nil || strings.TrimSpace(n.Script) == "" {
-				t.Errorf("%s for %s renders an empty script", name, arch)
+			if n := pl.Roots[arch][0]; strings.TrimSpace(n.Script) == "" {
+				t.Errorf("%s for %s built by %s renders an empty script", name, arch, p.toolchain)
 			}
 		}
 	}
+}
+
+// TestBootstrapChain checks what toolchain3 means in the shipped tree: llvm
+// built twice (by the seed-based cc, then by the cc wrapping that first
+// llvm), and a world whose compiler wrappers name the second one.
+func TestBootstrapChain(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	c := common{root: root, toolchain: "toolchain3"}
+	p, err := c.load(&Env{Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := p.profile(&Env{Dir: root}, "minimal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := plan.ForProfile(p.config(), prof, "aarch64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var llvms []string
+	for _, n := range pl.Nodes {
+		if n.Name == "llvm" {
+			llvms = append(llvms, n.ID())
+		}
+	}
+	if strings.Join(llvms, " ") != "llvm@x86_64 llvm@x86_64/toolchain2" {
+		t.Fatalf("llvm nodes = %v, want the seed-built one, then the toolchain2-built one", llvms)
+	}
+	t3 := pl.Find("llvm@x86_64/toolchain2")
+	cc := pl.Find("cc@aarch64/toolchain3")
+	if cc == nil || !strings.Contains(cc.Script, "driver="+t3.Out()+"/bin/clang") {
+		t.Errorf("cc@aarch64/toolchain3 does not wrap %s/bin/clang", t3.Out())
+	}
+	bb := pl.Find("busybox@aarch64/toolchain3")
+	if bb == nil || !containsDep(bb, cc) || !containsDep(bb, t3) {
+		t.Errorf("busybox@aarch64/toolchain3 should build with %s and %s", cc.ID(), t3.ID())
+	}
+	if cmake := pl.Find("cmake"); cmake == nil || cmake.ID() != "cmake@x86_64" {
+		t.Errorf("cmake should be built by the seed only, got %v", cmake)
+	}
+}
+
+func containsDep(n, d *plan.Node) bool {
+	for _, x := range n.Deps {
+		if x == d {
+			return true
+		}
+	}
+	return false
 }

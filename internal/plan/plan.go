@@ -29,8 +29,17 @@ type Node struct {
 	Cached    bool
 }
 
-// ID names a node uniquely within a plan.
-func (n *Node) ID() string { return n.Name + "@" + n.Target.Arch }
+// ID names a node uniquely within a plan: name@arch, and the toolchain
+// after a slash when it is not the seed's, since one recipe may be built by
+// several toolchains in one plan (llvm is).
+func (n *Node) ID() string { return nodeID(n.Name, n.Target.Arch, n.Toolchain) }
+
+func nodeID(name, arch, toolchain string) string {
+	if toolchain == SeedToolchain || toolchain == "" {
+		return name + "@" + arch
+	}
+	return name + "@" + arch + "/" + toolchain
+}
 
 // Base is the store entry's directory name.
 func (n *Node) Base() string { return n.Hash + "-" + n.Name + "-" + n.Version }
@@ -52,6 +61,8 @@ type Config struct {
 	Repo     *recipe.Repo
 	Stages   *Stages
 	SeedHash string // content hash of the seed lock; part of every seed-stage node
+	// Toolchain, when set, replaces the profile's choice of compiler.
+	Toolchain string
 }
 
 type planner struct {
@@ -96,10 +107,23 @@ func build(cfg Config, prof *profile.Profile, targets, names []string) (*Plan, e
 		return nil, err
 	}
 	p := &planner{cfg: cfg, prof: prof, render: r, nodes: map[string]*Node{}}
+	tc := prof.Toolchain
+	if cfg.Toolchain != "" {
+		tc = cfg.Toolchain
+	}
+	if tc == "" {
+		tc = SeedToolchain
+	}
+	if _, err := cfg.Stages.GetToolchain(tc); err != nil {
+		if cfg.Toolchain != "" {
+			return nil, fmt.Errorf("--toolchain: %w", err)
+		}
+		return nil, fmt.Errorf("%s: toolchain: %w", prof.File, err)
+	}
 	out := &Plan{Roots: map[string][]*Node{}, Targets: targets}
 	for _, t := range targets {
 		for _, name := range names {
-			n, err := p.visit(name, t, "profile "+prof.File)
+			n, err := p.visit(name, t, tc, "profile "+prof.File)
 			if err != nil {
 				return nil, err
 			}
@@ -110,8 +134,22 @@ func build(cfg Config, prof *profile.Profile, targets, names []string) (*Plan, e
 	return out, nil
 }
 
-func (p *planner) visit(name, arch, from string) (*Node, error) {
-	id := name + "@" + arch
+// visit plans name for arch, built by toolchain tc unless the recipe's
+// stage fixes another.
+func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
+	base, err := p.cfg.Repo.Get(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
+	rc := base.ForTarget(arch)
+	st, err := p.cfg.Stages.Get(rc.StageName())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rc.File, err)
+	}
+	if st.Toolchain != "" {
+		tc = st.Toolchain
+	}
+	id := nodeID(name, arch, tc)
 	if n, ok := p.nodes[id]; ok {
 		return n, nil
 	}
@@ -121,25 +159,16 @@ func (p *planner) visit(name, arch, from string) (*Node, error) {
 			return nil, fmt.Errorf("dependency cycle: %s", strings.Join(cycle, " -> "))
 		}
 	}
-	base, err := p.cfg.Repo.Get(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", from, err)
-	}
 	p.visiting = append(p.visiting, id)
 	defer func() { p.visiting = p.visiting[:len(p.visiting)-1] }()
 
-	rc := base.ForTarget(arch)
 	tgt, err := TargetFor(arch)
 	if err != nil {
 		return nil, err
 	}
-	st, err := p.cfg.Stages.Get(rc.StageName())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rc.File, err)
-	}
 	n := &Node{
 		Name: rc.Name, Version: rc.Version, Recipe: rc, Target: tgt,
-		Stage: st.Name, Toolchain: p.prof.Toolchain, Seed: st.Seed,
+		Stage: st.Name, Toolchain: tc, Seed: st.Seed,
 		Sources: rc.Sources, Options: recipe.MergeOptions(rc.Options, p.options(rc.Name)),
 	}
 	if p.prof.Kernel == rc.Name && len(p.prof.KernelConfig) > 0 {
@@ -150,7 +179,7 @@ func (p *planner) visit(name, arch, from string) (*Node, error) {
 			if d == rc.Name {
 				continue // a stage's implicit package does not depend on itself
 			}
-			dn, err := p.visit(d, depArch, rc.File)
+			dn, err := p.visit(d, depArch, tc, rc.File)
 			if err != nil {
 				return err
 			}
@@ -172,12 +201,34 @@ func (p *planner) visit(name, arch, from string) (*Node, error) {
 	if err := add(rc.Deps.Runtime, arch, &n.Runtime); err != nil {
 		return nil, err
 	}
+	if err := p.addCompiler(n, rc.File); err != nil {
+		return nil, err
+	}
 	if err := p.finish(n); err != nil {
 		return nil, err
 	}
 	p.nodes[id] = n
 	p.order = append(p.order, n)
 	return n, nil
+}
+
+// addCompiler makes a node built by a toolchain other than the seed's
+// depend on that toolchain's compiler, built in turn by the toolchain
+// before it. Its bin/ comes before the seed's /usr/bin in the sandbox's
+// PATH, so clang, ld.lld and llvm-ar are the chosen ones.
+func (p *planner) addCompiler(n *Node, from string) error {
+	t, err := p.cfg.Stages.GetToolchain(n.Toolchain)
+	if err != nil || t.Compiler == "" {
+		return err
+	}
+	c, err := p.visit(t.Compiler, Host, t.BuiltBy, from)
+	if err != nil {
+		return err
+	}
+	if !containsNode(n.Deps, c) {
+		n.Deps = append(n.Deps, c)
+	}
+	return nil
 }
 
 func (p *planner) options(name string) map[string]any {

@@ -13,11 +13,27 @@ type Stage struct {
 	Name     string   `toml:"name"`
 	Seed     bool     `toml:"seed"`
 	Implicit []string `toml:"implicit"`
+	// Toolchain, when set, builds every node of the stage whatever the
+	// profile chooses: the inputs of a compiler build cannot wait for it.
+	Toolchain string `toml:"toolchain"`
 }
+
+// Toolchain is a compiler a profile may build with. The seed's clang is
+// the one without a Compiler; every other is the Compiler recipe's output
+// when built by the toolchain BuiltBy.
+type Toolchain struct {
+	Name     string `toml:"name"`
+	Compiler string `toml:"compiler"`
+	BuiltBy  string `toml:"built_by"`
+}
+
+// SeedToolchain is the seed's own clang, the start of every chain.
+const SeedToolchain = "seed"
 
 // Stages is the ordered list from stages/stages.toml.
 type Stages struct {
-	Stage []Stage `toml:"stage"`
+	Stage     []Stage     `toml:"stage"`
+	Toolchain []Toolchain `toml:"toolchain"`
 }
 
 // LoadStages reads the stage definitions.
@@ -33,7 +49,56 @@ func LoadStages(path string) (*Stages, error) {
 	if len(s.Stage) == 0 {
 		return nil, fmt.Errorf("%s: no [[stage]] tables", path)
 	}
+	if err := s.checkToolchains(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	return &s, nil
+}
+
+// checkToolchains makes sure every chain ends at the seed: a toolchain
+// built by one that is not listed, or by itself through others, could
+// never be planned.
+func (s *Stages) checkToolchains() error {
+	for _, t := range s.Toolchain {
+		seen := map[string]bool{}
+		for cur := t; cur.Name != SeedToolchain; {
+			if seen[cur.Name] {
+				return fmt.Errorf("toolchain %q is built by itself (through %q)", t.Name, cur.Name)
+			}
+			seen[cur.Name] = true
+			if cur.Compiler == "" || cur.BuiltBy == "" {
+				return fmt.Errorf("toolchain %q needs compiler and built_by", cur.Name)
+			}
+			next, err := s.GetToolchain(cur.BuiltBy)
+			if err != nil {
+				return fmt.Errorf("toolchain %q: built_by: %w", cur.Name, err)
+			}
+			cur = next
+		}
+	}
+	for _, st := range s.Stage {
+		if st.Toolchain != "" {
+			if _, err := s.GetToolchain(st.Toolchain); err != nil {
+				return fmt.Errorf("stage %q: %w", st.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// GetToolchain returns the named toolchain; "seed" always exists.
+func (s *Stages) GetToolchain(name string) (Toolchain, error) {
+	if name == SeedToolchain {
+		return Toolchain{Name: SeedToolchain}, nil
+	}
+	names := []string{SeedToolchain}
+	for _, t := range s.Toolchain {
+		if t.Name == name {
+			return t, nil
+		}
+		names = append(names, t.Name)
+	}
+	return Toolchain{}, fmt.Errorf("unknown toolchain %q (toolchains: %v)", name, names)
 }
 
 // Get returns the named stage.

@@ -1,0 +1,123 @@
+package plan
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/recipe"
+)
+
+// planWith plans the test tree's demo profile for x86_64 with toolchain tc.
+func planWith(t *testing.T, root, tc string) (*Plan, error) {
+	t.Helper()
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		return nil, err
+	}
+	prof, err := profile.Load(filepath.Join(root, "profiles", "demo.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ForProfile(Config{Repo: repo, Stages: st, SeedHash: "seed0", Toolchain: tc}, prof, "x86_64")
+}
+
+func depIDs(n *Node) []string {
+	var ids []string
+	for _, d := range n.Deps {
+		ids = append(ids, d.ID())
+	}
+	return ids
+}
+
+func TestToolchainChain(t *testing.T) {
+	seed, err := planWith(t, "testdata/tree", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := planWith(t, "testdata/tree", "t3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each node's build inputs under t3: the world and the toolchain stage
+	// follow the choice and take t3's compiler (selfcc built by t2), selfcc
+	// built by t2 takes t2's compiler (selfcc built by the seed), and the
+	// tools stage stays with the seed whoever asks for it.
+	want := map[string][]string{
+		"hello@x86_64/t3":    {"maketool@x86_64/t3", "libz@x86_64/t3", "cc@x86_64/t3", "selfcc@x86_64/t2"},
+		"cc@x86_64/t3":       {"selfcc@x86_64/t2"},
+		"selfcc@x86_64/t2":   {"buildgen@x86_64", "cc@x86_64/t2", "selfcc@x86_64"},
+		"cc@x86_64/t2":       {"selfcc@x86_64"},
+		"selfcc@x86_64":      {"buildgen@x86_64", "cc@x86_64"},
+		"buildgen@x86_64":    {"cc@x86_64"},
+		"cc@x86_64":          nil,
+		"libz@x86_64/t3":     {"maketool@x86_64/t3", "cc@x86_64/t3", "selfcc@x86_64/t2"},
+		"maketool@x86_64/t3": {"cc@x86_64/t3", "selfcc@x86_64/t2"},
+	}
+	got := map[string]*Node{}
+	for _, n := range pl.Nodes {
+		got[n.ID()] = n
+	}
+	for id, deps := range want {
+		n := got[id]
+		if n == nil {
+			t.Errorf("%s is not planned; plan has %v", id, keys(got))
+			continue
+		}
+		if g := strings.Join(depIDs(n), " "); g != strings.Join(deps, " ") {
+			t.Errorf("%s deps = %q, want %q", id, g, strings.Join(deps, " "))
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("plan has %d nodes, want %d: %v", len(got), len(want), keys(got))
+	}
+	// The same recipe built by two toolchains is two store paths, and a
+	// node built by the seed is the same whether or not a chain follows.
+	if got["selfcc@x86_64"].Hash == got["selfcc@x86_64/t2"].Hash {
+		t.Error("selfcc built by the seed and by t2 share a hash")
+	}
+	if a, b := seed.Find("cc@x86_64"), got["cc@x86_64"]; a.Hash != b.Hash {
+		t.Errorf("the seed-built cc changed hash under t3: %s vs %s", a.Hash, b.Hash)
+	}
+	if h := seed.Find("hello@x86_64"); h.Hash == got["hello@x86_64/t3"].Hash {
+		t.Error("hello built by the seed and by t3 share a hash")
+	}
+}
+
+func keys(m map[string]*Node) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestToolchainErrors(t *testing.T) {
+	tests := []struct {
+		name, from, to, tc, want string
+	}{
+		{"unknown choice", "", "", "t9", `--toolchain: unknown toolchain "t9" (toolchains: [seed t2 t3])`},
+		{"built by itself", `built_by = "seed"`, `built_by = "t3"`, "", `toolchain "t2" is built by itself (through "t2")`},
+		{"unknown builder", `built_by = "seed"`, `built_by = "gcc"`, "", `toolchain "t2": built_by: unknown toolchain "gcc"`},
+		{"no compiler", `compiler = "selfcc"
+built_by = "seed"`, `built_by = "seed"`, "", `toolchain "t2" needs compiler and built_by`},
+		{"stage names unknown one", `toolchain = "seed"`, `toolchain = "t7"`, "", `stage "tools": unknown toolchain "t7"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := "testdata/tree"
+			if tt.from != "" {
+				root = editedTree(t, "stages/stages.toml", tt.from, tt.to)
+			}
+			_, err := planWith(t, root, tt.tc)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
