@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"stalix.dev/stalix-build/internal/check"
@@ -79,9 +78,7 @@ func runCheck(e *Env, args []string) error {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(report); err != nil {
+		if err := printJSON(e, report); err != nil {
 			return err
 		}
 	} else {

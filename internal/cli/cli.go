@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -166,4 +167,11 @@ func (c *common) projectRoot(e *Env) (string, error) {
 		}
 		d = parent
 	}
+}
+
+// printJSON is every --json report: indented, one value, to stdout.
+func printJSON(e *Env, v any) error {
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"stalix.dev/stalix-build/internal/check"
@@ -85,9 +84,7 @@ func runCompare(e *Env, args []string) error {
 	}
 	r.Identical = len(r.Files) == 0
 	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(r); err != nil {
+		if err := printJSON(e, r); err != nil {
 			return err
 		}
 	} else {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -47,9 +46,7 @@ func runPlan(e *Env, args []string) error {
 		for _, n := range pl.Nodes {
 			rows = append(rows, row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Toolchain, n.Out(), n.Cached})
 		}
-		enc := json.NewEncoder(e.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return printJSON(e, rows)
 	}
 	for _, n := range pl.Nodes {
 		mark := " "
