@@ -23,6 +23,7 @@ type Node struct {
 	Sources   []recipe.Source
 	Options   map[string]any
 	Deps      []*Node // build inputs: tools, libs and the stage's implicit ones
+	Compiler  *Node   // the toolchain's compiler, one of Deps; nil for the seed's clang
 	Runtime   []*Node // installed with this node in images
 	Script    string
 	Hash      string
@@ -228,6 +229,7 @@ func (p *planner) addCompiler(n *Node, from string) error {
 	if !containsNode(n.Deps, c) {
 		n.Deps = append(n.Deps, c)
 	}
+	n.Compiler = c
 	return nil
 }
 
@@ -247,10 +249,14 @@ func (p *planner) finish(n *Node) error {
 	for _, d := range n.Deps {
 		deps[d.Name] = d.Out()
 	}
+	compiler := ""
+	if n.Compiler != nil {
+		compiler = n.Compiler.Out()
+	}
 	ph := placeholder(n.Name, n.Version)
 	script, err := p.render.Render(n.Recipe, recipe.Context{
 		Name: n.Name, Version: n.Version, Out: ph, Stage: n.Stage,
-		Target: n.Target, Host: host, Deps: deps, Options: n.Options,
+		Target: n.Target, Host: host, Deps: deps, Options: n.Options, Compiler: compiler,
 	})
 	if err != nil {
 		return err

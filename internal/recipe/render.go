@@ -35,6 +35,9 @@ type Context struct {
 	Host    Target
 	Deps    map[string]string // recipe name -> store path
 	Options map[string]any
+	// Compiler is the store path of the chosen toolchain's compiler, ""
+	// for the seed's clang.
+	Compiler string
 }
 
 func (t Target) value() map[string]any {
@@ -53,7 +56,7 @@ func (c Context) value() pongo2.Context {
 	return pongo2.Context{
 		"name": c.Name, "version": c.Version, "out": c.Out, "src": "/build/src",
 		"stage": c.Stage, "target": c.Target.value(), "host": c.Host.value(),
-		"deps": deps, "options": opts,
+		"deps": deps, "options": opts, "compiler": c.Compiler,
 	}
 }
 

@@ -19,7 +19,7 @@ export PKG_CONFIG_LIBDIR="{{ out }}/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR=/
 {% endif %}
 # Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
 # build host by the seed's clang until the toolchain can rebuild itself (issue 9).
-export HOSTCC={% if deps.llvm %}/usr/bin/{% endif %}clang HOSTCXX={% if deps.llvm %}/usr/bin/{% endif %}clang++ BUILD_CC={% if deps.llvm %}/usr/bin/{% endif %}clang
+export HOSTCC={% if compiler %}/usr/bin/{% endif %}clang HOSTCXX={% if compiler %}/usr/bin/{% endif %}clang++ BUILD_CC={% if compiler %}/usr/bin/{% endif %}clang
 export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}"
 export CXXFLAGS="$CFLAGS"
 export LDFLAGS="{% block ldflags %}{% endblock %}"

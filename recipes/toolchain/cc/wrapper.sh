@@ -8,11 +8,11 @@
 # libraries for them.
 d={{ out }}
 {% if cxx %}
-driver={% if deps.llvm %}{{ deps.llvm }}/bin/{% endif %}clang++
+driver={% if compiler %}{{ compiler }}/bin/{% endif %}clang++
 cxxinc="-isystem $d/sysroot/usr/include/c++/v1"
 cxxlink=-stdlib=libc++
 {% else %}
-driver={% if deps.llvm %}{{ deps.llvm }}/bin/{% endif %}clang
+driver={% if compiler %}{{ compiler }}/bin/{% endif %}clang
 cxxinc=
 cxxlink=
 {% endif %}
