@@ -21,6 +21,7 @@ type config struct {
 	Root       string // empty host directory the child mounts its tmpfs root on
 	Binds      []bind // sorted so that a parent path is mounted before what lies below it
 	Seed       string // host seed root; its usr goes to /usr
+	Bin        string // without a seed: what /bin and /usr/bin link to
 	Env        []string
 	Argv       []string
 	Dir        string
@@ -32,6 +33,7 @@ func newConfig(s *Spec, root string) config {
 	c := config{
 		Root:       root,
 		Seed:       s.Seed,
+		Bin:        s.Bin,
 		Env:        s.Env,
 		Argv:       s.Argv,
 		Dir:        s.Dir,

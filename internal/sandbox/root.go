@@ -37,6 +37,10 @@ func buildRoot(c *config) error {
 		if err := mountSeed(c.Seed, r); err != nil {
 			return err
 		}
+	} else if c.Bin != "" {
+		if err := linkBin(c.Bin, r); err != nil {
+			return err
+		}
 	}
 	if err := makeDev(filepath.Join(r, "dev")); err != nil {
 		return err
@@ -130,6 +134,20 @@ func mountSeed(seed, r string) error {
 		}
 		if err := os.Symlink("usr/"+l, filepath.Join(r, l)); err != nil {
 			return fmt.Errorf("seed link /%s: %w", l, err)
+		}
+	}
+	return nil
+}
+
+// linkBin makes /bin and /usr/bin links to bin, a directory of one of the inputs. The links are
+// absolute, so they resolve inside the new root once it is pivoted to.
+func linkBin(bin, r string) error {
+	if err := os.MkdirAll(filepath.Join(r, "usr"), 0o755); err != nil {
+		return err
+	}
+	for _, l := range []string{"bin", "usr/bin"} {
+		if err := os.Symlink(bin, filepath.Join(r, l)); err != nil {
+			return fmt.Errorf("linking /%s to %s: %w", l, bin, err)
 		}
 	}
 	return nil

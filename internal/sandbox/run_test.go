@@ -179,6 +179,23 @@ func TestRunSeed(t *testing.T) {
 	}
 }
 
+// TestRunBin is the seedless sandbox: /bin and /usr/bin are the input's bin/, so a script's
+// #!/bin/sh and #!/usr/bin/env resolve, and nothing else of a /usr exists.
+func TestRunBin(t *testing.T) {
+	f := newFixture(t)
+	s := f.spec(`printf '#!/usr/bin/env sh\necho env-ok\n' > /build/a; printf '#!/bin/sh\necho sh-ok\n' > /build/b
+chmod +x /build/a /build/b; /build/a; /build/b; readlink /bin; readlink /usr/bin; ls /usr; ls /`)
+	s.Bin = bbStore + "/bin"
+	stdout, stderr, err := runSpec(t, s)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	want := "env-ok sh-ok " + bbStore + "/bin " + bbStore + "/bin bin bin build dev etc ix proc tmp usr"
+	if got := strings.Join(strings.Fields(stdout), " "); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 func TestRunSetupErrors(t *testing.T) {
 	f := newFixture(t)
 	for _, tc := range []struct {
@@ -193,6 +210,13 @@ func TestRunSetupErrors(t *testing.T) {
 		{"empty argv", func(s *Spec) { s.Argv = nil }, "empty Argv"},
 		{"seed without usr", func(s *Spec) { s.Seed = t.TempDir() }, "has no usr"},
 		{"bad dir", func(s *Spec) { s.Dir = "/nonexistent" }, "working directory"},
+		{"bin and seed", func(s *Spec) { s.Bin = bbStore + "/bin"; s.Seed = t.TempDir() }, "both want /bin"},
+		{"bin outside inputs", func(s *Spec) { s.Bin = "/ix/store/elsewhere/bin" }, "in none of the inputs"},
+		{"bin relative", func(s *Spec) { s.Bin = "bin" }, "must be absolute"},
+		{"input under usr", func(s *Spec) {
+			s.Bin = bbStore + "/bin"
+			s.Inputs = append(s.Inputs, Mount{Host: t.TempDir(), Path: "/usr/lib"})
+		}, "inside /usr"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := f.spec("true")

@@ -27,6 +27,10 @@ type Spec struct {
 	// usr). When set, its usr is bound read-only at /usr and /bin, /sbin, /lib, /lib64 (those
 	// present in usr) are made links into it.
 	Seed string
+	// Bin, for a sandbox without the seed, is a directory inside the sandbox (an input's bin/)
+	// that /bin and /usr/bin link to, so that #!/bin/sh, make's /bin/sh and #!/usr/bin/env find
+	// a shell and env. Leave it empty when Seed is set.
+	Bin string
 	// BuildDir is bound writable at /build when set.
 	BuildDir string
 	// Out is bound writable at Out.Path when Out.Host is set; it is the only writable store path.
@@ -99,10 +103,42 @@ func (s *Spec) validate() error {
 			return err
 		}
 	}
+	if err := s.validateBin(); err != nil {
+		return err
+	}
 	if s.Seed != "" {
 		if fi, err := os.Stat(path.Join(s.Seed, "usr")); err != nil || !fi.IsDir() {
 			return fmt.Errorf("sandbox: seed %s has no usr directory: import the seed first", s.Seed)
 		}
+	}
+	return nil
+}
+
+// validateBin makes sure /bin and /usr/bin can become links to Bin: it needs no seed, lies in an
+// input, and no mount sits where the links go.
+func (s *Spec) validateBin() error {
+	if s.Bin == "" {
+		return nil
+	}
+	if s.Seed != "" {
+		return fmt.Errorf("sandbox: Bin %q and a seed both want /bin: set one of them", s.Bin)
+	}
+	if !path.IsAbs(s.Bin) || path.Clean(s.Bin) != s.Bin {
+		return fmt.Errorf("sandbox: Bin %q must be absolute and clean", s.Bin)
+	}
+	inInput := false
+	for _, m := range s.Inputs {
+		for _, l := range []string{"/bin", "/usr"} {
+			if m.Path == l || strings.HasPrefix(m.Path, l+"/") {
+				return fmt.Errorf("sandbox: input path %q is inside %s, which Bin links to %s", m.Path, l, s.Bin)
+			}
+		}
+		if strings.HasPrefix(s.Bin, m.Path+"/") {
+			inInput = true
+		}
+	}
+	if !inInput {
+		return fmt.Errorf("sandbox: Bin %q is in none of the inputs: mount the package that holds it", s.Bin)
 	}
 	return nil
 }
