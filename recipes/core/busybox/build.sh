@@ -5,7 +5,7 @@ binary is installed as bin/busybox with one symlink per applet in bin/ or sbin/;
 from busybox.links, written at build time, so a cross build never runs the target binary.{% endcomment %}
 {% block configure %}
 cat > /build/busybox.config <<'EOT'
-{% include "rescue.config" %}
+{% block fragment %}{% include "rescue.config" %}{% endblock %}
 EOT
 make HOSTCC="$HOSTCC" allnoconfig
 # Busybox's kconfig predates KCONFIG_ALLCONFIG working with allnoconfig, so the fragment is merged
@@ -18,7 +18,7 @@ mv /build/config.new .config
 yes '' | make HOSTCC="$HOSTCC" oldconfig >/dev/null
 # Fail when kconfig dropped an option of the fragment (renamed, or a dependency missing).
 grep '=y$' /build/busybox.config | while read -r opt; do
-  grep -qx "$opt" .config || { echo "busybox: $opt from rescue.config is not set in .config" >&2; exit 1; }
+  grep -qx "$opt" .config || { echo "busybox: $opt from {% block fragment_name %}rescue.config{% endblock %} is not set in .config" >&2; exit 1; }
 done
 {% endblock %}
 {% block build %}
