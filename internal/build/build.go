@@ -352,6 +352,10 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 		seed = b.Seed
 		path = append(path, "/usr/bin", "/usr/sbin")
 	}
+	bin := ""
+	if n.Bin != nil {
+		bin = n.Bin.Out() + "/bin"
+	}
 	hostname := b.Hostname
 	if hostname == "" {
 		hostname = sandbox.DefaultHostname
@@ -372,6 +376,7 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 	return sandbox.Spec{
 		Inputs:     mounts,
 		Seed:       seed,
+		Bin:        bin,
 		BuildDir:   txn.Build,
 		Out:        sandbox.Mount{Host: txn.Out, Path: n.Out()},
 		Env:        env,

@@ -24,10 +24,13 @@ type Node struct {
 	Options   map[string]any
 	Deps      []*Node // build inputs: tools, libs and the stage's implicit ones
 	Compiler  *Node   // the toolchain's compiler, one of Deps; nil for the seed's clang
-	Runtime   []*Node // installed with this node in images
-	Script    string
-	Hash      string
-	Cached    bool
+	// Bin, for a node without the seed, is the dependency whose bin/ is
+	// the sandbox's /bin and /usr/bin (the stage's first seedless package).
+	Bin     *Node
+	Runtime []*Node // installed with this node in images
+	Script  string
+	Hash    string
+	Cached  bool
 }
 
 // ID names a node uniquely within a plan: name@arch, and the toolchain
@@ -199,6 +202,9 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	if err := add(st.Implicit, arch, &n.Deps); err != nil {
 		return nil, err
 	}
+	if err := p.dropSeed(n, st, add); err != nil {
+		return nil, err
+	}
 	if err := add(rc.Deps.Runtime, arch, &n.Runtime); err != nil {
 		return nil, err
 	}
@@ -211,6 +217,26 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	p.nodes[id] = n
 	p.order = append(p.order, n)
 	return n, nil
+}
+
+// dropSeed takes the seed away from n when its toolchain is seedless and
+// its stage says what replaces the seed: those packages, built for the
+// build host, join its inputs, and the first one provides /bin.
+func (p *planner) dropSeed(n *Node, st Stage, add func([]string, string, *[]*Node) error) error {
+	t, err := p.cfg.Stages.GetToolchain(n.Toolchain)
+	if err != nil || !t.Seedless || len(st.SeedlessImplicit) == 0 {
+		return err
+	}
+	if err := add(st.SeedlessImplicit, Host, &n.Deps); err != nil {
+		return err
+	}
+	for _, d := range n.Deps {
+		if d.Name == st.SeedlessImplicit[0] && d.Target.Arch == Host {
+			n.Bin = d
+		}
+	}
+	n.Seed = false
+	return nil
 }
 
 // addCompiler makes a node built by a toolchain other than the seed's
@@ -247,7 +273,11 @@ func (p *planner) finish(n *Node) error {
 	host, _ := TargetFor(Host)
 	deps := map[string]string{}
 	for _, d := range n.Deps {
-		deps[d.Name] = d.Out()
+		// The first of a name wins: a cross node's own cc comes before the
+		// build host's cc a seedless stage adds.
+		if _, ok := deps[d.Name]; !ok {
+			deps[d.Name] = d.Out()
+		}
 	}
 	compiler := ""
 	if n.Compiler != nil {
@@ -257,6 +287,7 @@ func (p *planner) finish(n *Node) error {
 	script, err := p.render.Render(n.Recipe, recipe.Context{
 		Name: n.Name, Version: n.Version, Out: ph, Stage: n.Stage,
 		Target: n.Target, Host: host, Deps: deps, Options: n.Options, Compiler: compiler,
+		Seed: n.Seed,
 	})
 	if err != nil {
 		return err

@@ -16,6 +16,11 @@ type Stage struct {
 	// Toolchain, when set, builds every node of the stage whatever the
 	// profile chooses: the inputs of a compiler build cannot wait for it.
 	Toolchain string `toml:"toolchain"`
+	// SeedlessImplicit replaces the seed under a toolchain that is
+	// Seedless: packages planned for the build host whose bin/ directories
+	// stand in for the seed's /usr/bin. The first one's bin/ also becomes
+	// /bin and /usr/bin, so it must hold sh and env.
+	SeedlessImplicit []string `toml:"seedless_implicit"`
 }
 
 // Toolchain is a compiler a profile may build with. The seed's clang is
@@ -25,6 +30,9 @@ type Toolchain struct {
 	Name     string `toml:"name"`
 	Compiler string `toml:"compiler"`
 	BuiltBy  string `toml:"built_by"`
+	// Seedless takes the seed away from every stage that says what
+	// replaces it (SeedlessImplicit) for nodes built by this toolchain.
+	Seedless bool `toml:"seedless"`
 }
 
 // SeedToolchain is the seed's own clang, the start of every chain.
@@ -77,6 +85,9 @@ func (s *Stages) checkToolchains() error {
 		}
 	}
 	for _, st := range s.Stage {
+		if len(st.SeedlessImplicit) > 0 && !st.Seed {
+			return fmt.Errorf("stage %q: seedless_implicit replaces the seed, but the stage has none (seed = false)", st.Name)
+		}
 		if st.Toolchain != "" {
 			if _, err := s.GetToolchain(st.Toolchain); err != nil {
 				return fmt.Errorf("stage %q: %w", st.Name, err)

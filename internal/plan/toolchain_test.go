@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,5 +120,133 @@ built_by = "seed"`, `built_by = "seed"`, "", `toolchain "t2" needs compiler and 
 				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// seedlessTree is the test tree with t3 seedless and the world stage naming
+// what replaces the seed: buildgen (tools stage) as /bin, and cc.
+func seedlessTree(t *testing.T) string {
+	t.Helper()
+	root := editedTree(t, "stages/stages.toml", `name = "world"
+seed = true
+implicit = ["cc"]`, `name = "world"
+seed = true
+implicit = ["cc"]
+seedless_implicit = ["buildgen", "cc"]`)
+	editFile(t, root, "stages/stages.toml", `built_by = "t2"`, `built_by = "t2"
+seedless = true`)
+	return root
+}
+
+// editFile replaces from with to in root's file, once.
+func editFile(t *testing.T, root, file, from, to string) {
+	t.Helper()
+	p := filepath.Join(root, file)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), from) {
+		t.Fatalf("%s lacks %q", file, from)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(data), from, to, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSeedlessToolchain(t *testing.T) {
+	root := seedlessTree(t)
+	pl, err := planWith(t, root, "t3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := planWith(t, "testdata/tree", "t3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id   string
+		seed bool
+		bin  string
+		deps string
+	}{
+		// The world loses the seed and gains the stage's seedless packages,
+		// planned for the build host.
+		{"hello@x86_64/t3", false, "buildgen@x86_64", "maketool@x86_64/t3 libz@x86_64/t3 cc@x86_64/t3 buildgen@x86_64 selfcc@x86_64/t2"},
+		{"libz@x86_64/t3", false, "buildgen@x86_64", "maketool@x86_64/t3 cc@x86_64/t3 buildgen@x86_64 selfcc@x86_64/t2"},
+		// Stages that name no replacement keep the seed.
+		{"cc@x86_64/t3", true, "", "selfcc@x86_64/t2"},
+		{"selfcc@x86_64/t2", true, "", "buildgen@x86_64 cc@x86_64/t2 selfcc@x86_64"},
+		{"buildgen@x86_64", true, "", "cc@x86_64"},
+	}
+	for _, tt := range tests {
+		n := pl.Find(tt.id)
+		if n == nil {
+			t.Errorf("%s is not planned", tt.id)
+			continue
+		}
+		bin := ""
+		if n.Bin != nil {
+			bin = n.Bin.ID()
+		}
+		if n.Seed != tt.seed || bin != tt.bin || strings.Join(depIDs(n), " ") != tt.deps {
+			t.Errorf("%s: seed %v, bin %q, deps %q; want %v, %q, %q", tt.id, n.Seed, bin, strings.Join(depIDs(n), " "), tt.seed, tt.bin, tt.deps)
+		}
+		if b := before.Find(tt.id); b != nil && (b.Hash == n.Hash) == tt.seed {
+			continue
+		} else if b != nil {
+			t.Errorf("%s: hash changed %v when the seed was taken away, want %v", tt.id, b.Hash != n.Hash, !tt.seed)
+		}
+	}
+	// The seed's world is untouched by a seedless toolchain elsewhere.
+	seed, err := planWith(t, root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := seed.Find("hello@x86_64"); !h.Seed || h.Bin != nil {
+		t.Errorf("hello built by the seed: seed %v, bin %v; want the seed and no bin", h.Seed, h.Bin)
+	}
+}
+
+// TestSeedlessCross: a cross node's own cc stays deps.cc, and the build
+// host's cc comes in beside it for the host programs.
+func TestSeedlessCross(t *testing.T) {
+	root := seedlessTree(t)
+	editFile(t, root, "recipes/core/hello/build.sh", "ZLIB={{ deps.libz }}", "ZLIB={{ deps.libz }} CCPKG={{ deps.cc }}")
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof, err := profile.Load(filepath.Join(root, "profiles", "demo.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := ForProfile(Config{Repo: repo, Stages: st, SeedHash: "seed0", Toolchain: "t3"}, prof, "aarch64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := pl.Find("hello@aarch64/t3")
+	want := "maketool@x86_64/t3 libz@aarch64/t3 cc@aarch64/t3 buildgen@x86_64 cc@x86_64/t3 selfcc@x86_64/t2"
+	if got := strings.Join(depIDs(n), " "); got != want {
+		t.Errorf("deps %q, want %q", got, want)
+	}
+	if cc := pl.Find("cc@aarch64/t3").Out(); !strings.Contains(n.Script, "CCPKG="+cc) {
+		t.Errorf("deps.cc is not the target's cc %s:\n%s", cc, n.Script)
+	}
+}
+
+func TestSeedlessNeedsSeed(t *testing.T) {
+	root := editedTree(t, "stages/stages.toml", `name = "toolchain"
+seed = true`, `name = "toolchain"
+seed = false
+seedless_implicit = ["buildgen"]`)
+	_, err := planWith(t, root, "")
+	want := `stage "toolchain": seedless_implicit replaces the seed, but the stage has none`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error = %v, want it to contain %q", err, want)
 	}
 }

@@ -38,6 +38,9 @@ type Context struct {
 	// Compiler is the store path of the chosen toolchain's compiler, ""
 	// for the seed's clang.
 	Compiler string
+	// Seed says whether the sandbox has the seed's /usr; without it, the
+	// stage's seedless packages are the only tools (stages/stages.toml).
+	Seed bool
 }
 
 func (t Target) value() map[string]any {
@@ -56,7 +59,7 @@ func (c Context) value() pongo2.Context {
 	return pongo2.Context{
 		"name": c.Name, "version": c.Version, "out": c.Out, "src": "/build/src",
 		"stage": c.Stage, "target": c.Target.value(), "host": c.Host.value(),
-		"deps": deps, "options": opts, "compiler": c.Compiler,
+		"deps": deps, "options": opts, "compiler": c.Compiler, "seed": c.Seed,
 	}
 }
 
