@@ -10,8 +10,9 @@ import (
 	"stalix.dev/stalix-build/internal/recipe"
 )
 
-// planWith plans the test tree's demo profile for x86_64 with toolchain tc.
-func planWith(t *testing.T, root, tc string) (*Plan, error) {
+// planWith plans the test tree's demo profile with toolchain tc, for
+// x86_64 unless targets are given.
+func planWith(t *testing.T, root, tc string, targets ...string) (*Plan, error) {
 	t.Helper()
 	repo, err := recipe.Open(filepath.Join(root, "recipes"))
 	if err != nil {
@@ -25,7 +26,10 @@ func planWith(t *testing.T, root, tc string) (*Plan, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ForProfile(Config{Repo: repo, Stages: st, SeedHash: "seed0", Toolchain: tc}, prof, "x86_64")
+	if len(targets) == 0 {
+		targets = []string{"x86_64"}
+	}
+	return ForProfile(Config{Repo: repo, Stages: st, SeedHash: "seed0", Toolchain: tc}, prof, targets...)
 }
 
 func depIDs(n *Node) []string {
@@ -213,19 +217,7 @@ func TestSeedlessToolchain(t *testing.T) {
 func TestSeedlessCross(t *testing.T) {
 	root := seedlessTree(t)
 	editFile(t, root, "recipes/core/hello/build.sh", "ZLIB={{ deps.libz }}", "ZLIB={{ deps.libz }} CCPKG={{ deps.cc }}")
-	repo, err := recipe.Open(filepath.Join(root, "recipes"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := LoadStages(filepath.Join(root, "stages", "stages.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prof, err := profile.Load(filepath.Join(root, "profiles", "demo.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pl, err := ForProfile(Config{Repo: repo, Stages: st, SeedHash: "seed0", Toolchain: "t3"}, prof, "aarch64")
+	pl, err := planWith(t, root, "t3", "aarch64")
 	if err != nil {
 		t.Fatal(err)
 	}
