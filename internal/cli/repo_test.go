@@ -108,6 +108,36 @@ func TestBootstrapChain(t *testing.T) {
 	if cmake := pl.Find("cmake"); cmake == nil || cmake.ID() != "cmake@x86_64" {
 		t.Errorf("cmake should be built by the seed only, got %v", cmake)
 	}
+	// With toolchain3 no world sandbox sees the seed: each gets busybox-tools as /bin, and its
+	// host programs are built by the build host's cc of toolchain3 (a cross node has both cc's).
+	hostCC := pl.Find("cc@x86_64/toolchain3")
+	for _, n := range pl.Nodes {
+		if n.Stage != "world" {
+			continue
+		}
+		if n.Seed || n.Bin == nil || n.Bin.ID() != "busybox-tools@x86_64" {
+			t.Errorf("%s: seed %v, bin %v; want no seed and busybox-tools@x86_64", n.ID(), n.Seed, n.Bin)
+		}
+		if !containsDep(n, hostCC) {
+			t.Errorf("%s does not depend on %s, the build host's cc", n.ID(), hostCC.ID())
+		}
+		if strings.Contains(n.Script, "HOSTCC=") && !strings.Contains(n.Script, "export HOSTCC=x86_64-linux-musl-cc ") {
+			t.Errorf("%s: HOSTCC is not the build host's cc package", n.ID())
+		}
+		if strings.Contains(n.Script, "/usr/bin/") {
+			t.Errorf("%s: the script names /usr/bin, which only the seed has", n.ID())
+		}
+	}
+	if !cc.Seed || cmakeOrNil(pl) == nil {
+		t.Errorf("the toolchain stage and the tools stage keep the seed")
+	}
+}
+
+func cmakeOrNil(pl *plan.Plan) *plan.Node {
+	if n := pl.Find("cmake@x86_64"); n != nil && n.Seed {
+		return n
+	}
+	return nil
 }
 
 func containsDep(n, d *plan.Node) bool {

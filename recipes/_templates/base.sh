@@ -17,10 +17,13 @@ export STRIP="{{ target.triple }}-strip" OBJCOPY="{{ target.triple }}-objcopy"
 export OBJDUMP="{{ target.triple }}-objdump" READELF="{{ target.triple }}-readelf" LD="{{ target.triple }}-ld"
 export PKG_CONFIG_LIBDIR="{{ out }}/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR=/
 {% endif %}
-# Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
+{% if not seed %}# No seed: helpers that run during the build only (kconfig, fixdep, generators) are compiled
+# by the build host's cc package, static on musl, like everything else.
+export HOSTCC={{ host.triple }}-cc HOSTCXX={{ host.triple }}-c++ BUILD_CC={{ host.triple }}-cc
+{% else %}# Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
 # build host by the seed's clang until the toolchain can rebuild itself (issue 9).
 export HOSTCC={% if compiler %}/usr/bin/{% endif %}clang HOSTCXX={% if compiler %}/usr/bin/{% endif %}clang++ BUILD_CC={% if compiler %}/usr/bin/{% endif %}clang
-export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}"
+{% endif %}export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}"
 export CXXFLAGS="$CFLAGS"
 export LDFLAGS="{% block ldflags %}{% endblock %}"
 {% endblock %}

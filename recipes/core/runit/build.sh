@@ -24,6 +24,9 @@ rm -f "$2.o" "$2"
 exec cat "$result"
 EOT
 sed -i 's,\./chkshsgr ||,true ||,' Makefile
+# makelib calls ar and ranlib by those names, which only the seed has; the toolchain's are $AR and
+# $RANLIB.
+sed -i -e "s/'ar cr/'\"\$AR\" cr/" -e "s/'ranlib /'\"\$RANLIB\" /" print-ar.sh
 {% endblock %}
 {% block build %}
 make
