@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,7 +74,8 @@ func (p *project) profile(e *Env, arg string) (*profile.Profile, error) {
 // planFor plans a profile (path or name) or, when arg names a recipe, that
 // package alone.
 func (p *project) planFor(e *Env, arg string, targets []string) (*plan.Plan, *profile.Profile, error) {
-	if _, err := p.repo.Get(arg); err == nil && !strings.HasSuffix(arg, ".toml") {
+	_, repoErr := p.repo.Get(arg)
+	if repoErr == nil && !strings.HasSuffix(arg, ".toml") {
 		t := plan.Host
 		if len(targets) > 0 {
 			t = targets[0]
@@ -81,6 +84,10 @@ func (p *project) planFor(e *Env, arg string, targets []string) (*plan.Plan, *pr
 		return pl, nil, err
 	}
 	prof, err := p.profile(e, arg)
+	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(arg, "/.") {
+		// A bare name is a package as often as a profile; say both were looked for.
+		return nil, nil, fmt.Errorf("%q is no profile (no profiles/%s.toml) and no package: %w", arg, arg, repoErr)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
