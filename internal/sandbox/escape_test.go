@@ -168,8 +168,17 @@ func TestEscapeHostProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { host.Process.Kill(); host.Wait() }()
-	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", host.Process.Pid)); err != nil || !strings.Contains(string(b), marker) {
-		t.Fatalf("control: the marker process is not visible on the host: %v", err)
+	// Start returns once the child is forked, not once it has exec'd busybox: until then its
+	// cmdline is still this test binary's, so wait for the exec.
+	var cmdline []byte
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		cmdline, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", host.Process.Pid))
+		if strings.Contains(string(cmdline), marker) {
+			break
+		}
+	}
+	if !strings.Contains(string(cmdline), marker) {
+		t.Fatalf("control: the marker process is not visible on the host: cmdline %q", cmdline)
 	}
 	grepMarker := "cat /proc/[0-9]*/cmdline | grep -a " + strings.Replace(marker, ".", "[.]", 1)
 	if err := hostRun(t, grepMarker); err != nil {
