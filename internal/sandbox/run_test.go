@@ -216,7 +216,11 @@ func TestRunSetupErrors(t *testing.T) {
 		{"input under usr", func(s *Spec) {
 			s.Bin = bbStore + "/bin"
 			s.Inputs = append(s.Inputs, Mount{Host: t.TempDir(), Path: "/usr/lib"})
-		}, "inside /usr"},
+		}, "inside /usr, which the Bin link provides"},
+		{"input under bin with the seed", func(s *Spec) {
+			s.Seed = t.TempDir()
+			s.Inputs = append(s.Inputs, Mount{Host: t.TempDir(), Path: "/bin/x"})
+		}, "inside /bin, which the seed provides"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := f.spec("true")

@@ -76,8 +76,10 @@ func (s *Spec) validate() error {
 				return fmt.Errorf("sandbox: %s path %q is inside %s, which the sandbox provides itself", what, m.Path, r)
 			}
 		}
-		if s.Seed != "" && (m.Path == "/usr" || strings.HasPrefix(m.Path, "/usr/")) {
-			return fmt.Errorf("sandbox: %s path %q is inside /usr, which the seed provides", what, m.Path)
+		for _, l := range s.rootLinks() {
+			if m.Path == l || strings.HasPrefix(m.Path, l+"/") {
+				return fmt.Errorf("sandbox: %s path %q is inside %s, which the %s provides", what, m.Path, l, s.rootOwner())
+			}
 		}
 		if seen[m.Path] {
 			return fmt.Errorf("sandbox: two mounts at %q", m.Path)
@@ -114,8 +116,8 @@ func (s *Spec) validate() error {
 	return nil
 }
 
-// validateBin makes sure /bin and /usr/bin can become links to Bin: it needs no seed, lies in an
-// input, and no mount sits where the links go.
+// validateBin makes sure /bin and /usr/bin can become links to Bin: it needs no seed and lies in
+// an input (the mount checks keep /bin and /usr free).
 func (s *Spec) validateBin() error {
 	if s.Bin == "" {
 		return nil
@@ -126,19 +128,28 @@ func (s *Spec) validateBin() error {
 	if !path.IsAbs(s.Bin) || path.Clean(s.Bin) != s.Bin {
 		return fmt.Errorf("sandbox: Bin %q must be absolute and clean", s.Bin)
 	}
-	inInput := false
 	for _, m := range s.Inputs {
-		for _, l := range []string{"/bin", "/usr"} {
-			if m.Path == l || strings.HasPrefix(m.Path, l+"/") {
-				return fmt.Errorf("sandbox: input path %q is inside %s, which Bin links to %s", m.Path, l, s.Bin)
-			}
-		}
 		if strings.HasPrefix(s.Bin, m.Path+"/") {
-			inInput = true
+			return nil
 		}
 	}
-	if !inInput {
-		return fmt.Errorf("sandbox: Bin %q is in none of the inputs: mount the package that holds it", s.Bin)
+	return fmt.Errorf("sandbox: Bin %q is in none of the inputs: mount the package that holds it", s.Bin)
+}
+
+// rootLinks are the top-level paths the seed or Bin fills (buildRoot); no mount may land there.
+func (s *Spec) rootLinks() []string {
+	switch {
+	case s.Seed != "":
+		return []string{"/usr", "/bin", "/sbin", "/lib", "/lib64"}
+	case s.Bin != "":
+		return []string{"/usr", "/bin"}
 	}
 	return nil
+}
+
+func (s *Spec) rootOwner() string {
+	if s.Seed != "" {
+		return "seed"
+	}
+	return "Bin link"
 }
