@@ -230,12 +230,12 @@ func (p *planner) dropSeed(n *Node, st Stage, add func([]string, string, *[]*Nod
 	if err := add(st.SeedlessImplicit, Host, &n.Deps); err != nil {
 		return err
 	}
-	for _, d := range n.Deps {
-		if d.Name == st.SeedlessImplicit[0] && d.Target.Arch == Host {
-			n.Bin = d
-		}
+	// Planned already by add, so this only looks it up.
+	bin, err := p.visit(st.SeedlessImplicit[0], Host, n.Toolchain, n.Recipe.File)
+	if err != nil {
+		return err
 	}
-	n.Seed = false
+	n.Bin, n.Seed = bin, false
 	return nil
 }
 
