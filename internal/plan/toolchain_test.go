@@ -196,10 +196,12 @@ func TestSeedlessToolchain(t *testing.T) {
 		if n.Seed != tt.seed || bin != tt.bin || strings.Join(depIDs(n), " ") != tt.deps {
 			t.Errorf("%s: seed %v, bin %q, deps %q; want %v, %q, %q", tt.id, n.Seed, bin, strings.Join(depIDs(n), " "), tt.seed, tt.bin, tt.deps)
 		}
-		if b := before.Find(tt.id); b != nil && (b.Hash == n.Hash) == tt.seed {
-			continue
-		} else if b != nil {
-			t.Errorf("%s: hash changed %v when the seed was taken away, want %v", tt.id, b.Hash != n.Hash, !tt.seed)
+		// Only the nodes that lost the seed hash differently.
+		b := before.Find(tt.id)
+		if b == nil {
+			t.Errorf("%s is not planned without the seedless stage", tt.id)
+		} else if changed := b.Hash != n.Hash; changed == tt.seed {
+			t.Errorf("%s: hash changed %v when the seed was taken away, want %v", tt.id, changed, !tt.seed)
 		}
 	}
 	// The seed's world is untouched by a seedless toolchain elsewhere.
