@@ -17,6 +17,10 @@ func TestVerify(t *testing.T) {
 		{"count", good, Expect{Arch: "x86_64", StoreCount: 4}, "holds 5 entries, want 4"},
 		{"id", "x86_64\nID=debian\n5\n", Expect{Arch: "x86_64"}, "lacks ID=stalix"},
 		{"short", "x86_64\n", Expect{Arch: "x86_64"}, "short answer"},
+		// Seen in a make test run: the kernel printed on the console between the commands.
+		{"kernel line first", "[    1.668802] tsc: Refined TSC clocksource calibration: 2596.135 MHz\r\n" + good, Expect{Arch: "x86_64", StoreCount: 5}, ""},
+		{"kernel line inside", "x86_64\r\nNAME=Stalix\r\n[   12.5] random: crng init done\r\nID=stalix\r\n5\r\n", Expect{Arch: "x86_64", StoreCount: 5}, ""},
+		{"kernel line last", good + "[    2.000001] x\r\n", Expect{Arch: "x86_64", StoreCount: 5}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
