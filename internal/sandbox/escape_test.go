@@ -58,8 +58,12 @@ func TestEscapeNetwork(t *testing.T) {
 // right reason and builds whose tests use 127.0.0.1 still work.
 func TestLoopback(t *testing.T) {
 	f := newFixture(t)
+	// The listener reads its reply from a file, not a pipe: busybox nc exits when the peer's EOF
+	// arrives, and a pipe's writer may not have written by then (seen in CI, and here under load).
+	// A regular file is readable at once, and nc serves stdin before the socket.
 	stdout, stderr, err := f.run(t, `
-		(echo hello-lo | nc -l -p 7777) &
+		echo hello-lo >/tmp/reply
+		nc -l -p 7777 </tmp/reply &
 		for i in 1 2 3 4 5 6 7 8 9 10; do
 			if got=$(nc -w 2 127.0.0.1 7777 </dev/null 2>/dev/null) && [ -n "$got" ]; then echo "$got"; exit 0; fi
 			sleep 0.2
