@@ -22,6 +22,9 @@ type FileDiff struct {
 	HashB  string `json:"sha256_b,omitempty"`
 	Offset int64  `json:"first_difference"` // -1 when only one side has the path or kinds differ
 	Note   string `json:"note,omitempty"`
+	// ELF is set when both sides are ELF files: where inside them they differ.
+	ELF      *ELFDiff `json:"elf,omitempty"`
+	ELFError string   `json:"elf_error,omitempty"`
 }
 
 type info struct {
@@ -88,6 +91,10 @@ func CompareTrees(a, b string) ([]FileDiff, error) {
 				continue
 			}
 			d.Offset, d.HashA, d.HashB = off, ha, hb
+			// A malformed ELF is a finding about the file, not a reason to stop comparing.
+			if d.ELF, err = ExplainELF(filepath.Join(a, p), filepath.Join(b, p)); err != nil {
+				d.ELFError = err.Error()
+			}
 		default:
 			continue
 		}
