@@ -132,4 +132,10 @@ func printDiff(e *Env, f check.FileDiff) {
 	}
 	fmt.Fprintf(e.Stdout, "    %s: %d bytes sha256 %.16s vs %d bytes sha256 %.16s, first difference at byte %d\n",
 		f.Path, f.SizeA, f.HashA, f.SizeB, f.HashB, f.Offset)
+	switch {
+	case f.ELF != nil:
+		fmt.Fprintf(e.Stdout, "      %s\n", f.ELF)
+	case f.ELFError != "":
+		fmt.Fprintf(e.Stdout, "      ELF not readable: %s\n", f.ELFError)
+	}
 }
