@@ -327,7 +327,9 @@ func TestParentKilled(t *testing.T) {
 	hostBusybox(t)
 	marker := fmt.Sprintf("0.000%09d", time.Now().UnixNano()%1e9)
 	cmd := exec.Command("/proc/self/exe", "-test.run=^TestHelperSleeper$", "-test.v")
-	cmd.Env = append(os.Environ(), "STALIX_SANDBOX_HELPER="+marker)
+	// The helper dies by kill -9 and cannot remove its temporary directories, so they go under
+	// ours, which this test's cleanup removes.
+	cmd.Env = append(os.Environ(), "STALIX_SANDBOX_HELPER="+marker, "TMPDIR="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
