@@ -40,7 +40,7 @@ func TestEscapeNetwork(t *testing.T) {
 	if err := hostRun(t, connect); err != nil {
 		t.Fatalf("control: %q fails on the host too: %v", connect, err)
 	}
-	waitFor(t, func() bool { return accepted.Load() == 1 })
+	waitFor(t, "the host listener saw the control's connection", func() bool { return accepted.Load() == 1 })
 
 	attempts := []string{
 		connect,
@@ -174,16 +174,10 @@ func TestEscapeHostProcess(t *testing.T) {
 	defer func() { host.Process.Kill(); host.Wait() }()
 	// Start returns once the child is forked, not once it has exec'd busybox: until then its
 	// cmdline is still this test binary's, so wait for the exec.
-	var cmdline []byte
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		cmdline, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", host.Process.Pid))
-		if strings.Contains(string(cmdline), marker) {
-			break
-		}
-	}
-	if !strings.Contains(string(cmdline), marker) {
-		t.Fatalf("control: the marker process is not visible on the host: cmdline %q", cmdline)
-	}
+	waitFor(t, "control: the marker process is visible on the host", func() bool {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", host.Process.Pid))
+		return strings.Contains(string(cmdline), marker)
+	})
 	grepMarker := "cat /proc/[0-9]*/cmdline | grep -a " + strings.Replace(marker, ".", "[.]", 1)
 	if err := hostRun(t, grepMarker); err != nil {
 		t.Fatalf("control: %q finds nothing on the host: %v", grepMarker, err)
@@ -237,15 +231,15 @@ func TestEscapeKernelSettings(t *testing.T) {
 	checkBlocked(t, attempts, stdout, stderr, err)
 }
 
-func waitFor(t *testing.T, cond func() bool) {
+// waitFor polls cond until it holds. The deadline is generous because a loaded machine may take
+// seconds to fork and exec; a passing check returns at its first true poll.
+func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for i := 0; i < 100; i++ {
-		if cond() {
-			return
+	for deadline := time.Now().Add(15 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 15s waiting until %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("timed out waiting")
 }
 
 // treeDigest hashes names, modes, sizes and contents of a host tree, to see that it did not change.
