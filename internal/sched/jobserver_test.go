@@ -267,10 +267,15 @@ func TestJobserverMakeKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pgid atomic.Int64
+	// make starts only once bad runs, that is once the scheduler holds its token. Started
+	// sooner, make could take both tokens and leave the scheduler's Acquire waiting for the
+	// sleeps to end (seen under load: the run took the full 60s).
+	badRuns := make(chan struct{})
 	nodes := []Node{{ID: "make", Estimate: time.Hour}, {ID: "bad", Estimate: time.Second}}
 	t0 := time.Now()
 	res, err := Run(context.Background(), nodes, Options{Jobs: j, Jobserver: js}, func(ctx context.Context, id string) error {
 		if id == "bad" {
+			close(badRuns)
 			// Fail only once make holds the last token: the scheduler has
 			// one (for this build), make the other.
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -280,6 +285,11 @@ func TestJobserverMakeKilled(t *testing.T) {
 			}
 			t.Error("make never took a token")
 			return errors.New("boom")
+		}
+		select {
+		case <-badRuns:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		cmd := exec.CommandContext(ctx, "make", "-C", dir)
 		cmd.ExtraFiles = js.Files()
