@@ -135,9 +135,12 @@ func TestKill9(t *testing.T) {
 	bin := binary(t)
 	rng := rand.New(rand.NewSource(1))
 	args := []string{"build", "p", "--root", root, "--store", storeDir, "-j", "2"}
+	// A killed build cannot remove its sandbox's mount-point directory, so its temporary files
+	// go under this test's directory, which the test's cleanup removes.
+	env := append(os.Environ(), "STALIX_SOURCES="+filepath.Join(storeDir, "..", "sources"), "TMPDIR="+t.TempDir())
 	for i := 0; i < rounds; i++ {
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), "STALIX_SOURCES="+filepath.Join(storeDir, "..", "sources"))
+		cmd.Env = env
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -153,7 +156,7 @@ func TestKill9(t *testing.T) {
 		}
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "STALIX_SOURCES="+filepath.Join(storeDir, "..", "sources"))
+	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("resumed build failed: %v\n%s", err, out)
 	}
