@@ -5,10 +5,8 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -90,35 +88,48 @@ func signedHex(v int64) string {
 	return fmt.Sprintf("+%#x", v)
 }
 
-// isELF reports whether the file starts with the ELF magic, so other files are never parsed.
-func isELF(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	var magic [4]byte
-	_, err = io.ReadFull(f, magic[:])
-	return err == nil && string(magic[:]) == elf.ELFMAG
-}
-
 // ExplainELF compares two ELF files section by section. It returns nil, nil when either is not
 // ELF, and an error when one claims to be ELF but cannot be read as such.
 func ExplainELF(a, b string) (*ELFDiff, error) {
-	if !isELF(a) || !isELF(b) {
-		return nil, nil
-	}
-	fa, err := elf.Open(a)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", a, err)
+	fa, err := openELF(a)
+	if fa == nil || err != nil {
+		return nil, err
 	}
 	defer fa.Close()
-	fb, err := elf.Open(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", b, err)
+	fb, err := openELF(b)
+	if fb == nil || err != nil {
+		return nil, err
 	}
 	defer fb.Close()
-	return explainELF(fa, fb)
+	return explainELF(fa.File, fb.File)
+}
+
+// elfFile is an ELF file read from an open file, which elf.File does not close itself.
+type elfFile struct {
+	*elf.File
+	f *os.File
+}
+
+func (e *elfFile) Close() error { return e.f.Close() }
+
+// openELF opens path once and reads it as ELF when it starts with the ELF magic, so other files
+// are never parsed; it returns nil, nil for them.
+func openELF(path string) (*elfFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var magic [len(elf.ELFMAG)]byte
+	if _, err := f.ReadAt(magic[:], 0); err != nil || string(magic[:]) != elf.ELFMAG {
+		f.Close()
+		return nil, nil
+	}
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &elfFile{File: ef, f: f}, nil
 }
 
 func explainELF(fa, fb *elf.File) (*ELFDiff, error) {
@@ -132,12 +143,10 @@ func explainELF(fa, fb *elf.File) (*ELFDiff, error) {
 		secB[s.Name] = s
 	}
 	seenA := map[string]bool{}
-	shifts := map[int64]bool{}
-	moved := map[string]int64{} // section name to its shift, for symbol values
-	type pair struct {
-		a, b  *elf.Section
-		shift int64 // how far this section moved; 0 when it did not or has no address
-	}
+	// How far each common section moved: B's address minus A's, absent when it did not move or
+	// has no address.
+	moved := map[string]int64{}
+	type pair struct{ a, b *elf.Section }
 	var common []pair
 	var names *pair // .shstrtab, when its size differs: judged once OnlyA and OnlyB are known
 	// Sections in A's order, so the report reads like the file.
@@ -156,13 +165,10 @@ func explainELF(fa, fb *elf.File) (*ELFDiff, error) {
 			d.Resized = append(d.Resized, fmt.Sprintf("%s: %d vs %d bytes", sa.Name, sa.Size, sb.Size))
 		default:
 			d.Common++
-			p := pair{a: sa, b: sb}
 			if sa.Flags&elf.SHF_ALLOC != 0 && sa.Addr != sb.Addr {
-				p.shift = int64(sb.Addr - sa.Addr)
-				shifts[p.shift] = true
-				moved[sa.Name] = p.shift
+				moved[sa.Name] = int64(sb.Addr - sa.Addr)
 			}
-			common = append(common, p)
+			common = append(common, pair{a: sa, b: sb})
 		}
 	}
 	for _, sb := range fb.Sections {
@@ -175,10 +181,12 @@ func explainELF(fa, fb *elf.File) (*ELFDiff, error) {
 			d.Resized = append(d.Resized, fmt.Sprintf("%s: %d vs %d bytes", names.a.Name, names.a.Size, names.b.Size))
 		}
 	}
-	for s := range shifts {
-		d.Shifts = append(d.Shifts, s)
+	for _, s := range moved {
+		if !slices.Contains(d.Shifts, s) {
+			d.Shifts = append(d.Shifts, s)
+		}
 	}
-	sort.Slice(d.Shifts, func(i, j int) bool { return d.Shifts[i] < d.Shifts[j] })
+	slices.Sort(d.Shifts)
 	for _, p := range common {
 		if p.a.Type == elf.SHT_NOBITS {
 			d.Same++ // no bytes in the file; its size was compared above
@@ -202,7 +210,7 @@ func explainELF(fa, fb *elf.File) (*ELFDiff, error) {
 			}
 			continue
 		}
-		d.compareValues(p.a.Name, da, db, d.accepted(p.shift))
+		d.compareValues(p.a.Name, da, db, d.accepted(moved[p.a.Name]))
 	}
 	return d, nil
 }
