@@ -235,9 +235,10 @@ func TestEscapeKernelSettings(t *testing.T) {
 // seconds to fork and exec; a passing check returns at its first true poll.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+	const patience = 15 * time.Second
+	for deadline := time.Now().Add(patience); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after 15s waiting until %s", what)
+			t.Fatalf("timed out after %v waiting until %s", patience, what)
 		}
 	}
 }
