@@ -27,7 +27,7 @@ type MismatchError struct {
 }
 
 func (e *MismatchError) Error() string {
-	return fmt.Sprintf("seed package %s %s (%s): sha256 mismatch: lock pins %s, downloaded file has %s (file removed; if the archive changed, regenerate the lock with `go run ./bootstrap/cmd/seed-lock` and review the diff)",
+	return fmt.Sprintf("seed package %s %s (%s): sha256 mismatch: lock pins %s, downloaded file has %s (file removed; if the archive changed, run `stalix-build seed update` and review the diff)",
 		e.Entry.Name, e.Entry.Version, e.Entry.Arch, e.Entry.SHA256, e.Got)
 }
 

@@ -36,7 +36,7 @@ func needChroot(t *testing.T) {
 func closureLock(t *testing.T, names ...string) (string, []Entry) {
 	t.Helper()
 	needApt(t)
-	es, err := (&Apt{}).Closure(context.Background(), names)
+	es, err := (&Apt{}).Resolve(context.Background(), names, nil)
 	if err != nil {
 		t.Skipf("apt-cache cannot resolve %v (offline or not Debian?): %v", names, err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register("seed", "fetch, verify and unpack the pinned binary seed into the store", runSeed)
+	register("seed", "fetch, verify and unpack the pinned binary seed into the store; `seed update` re-resolves its lock", runSeed)
 }
 
 // debCache is $STALIX_DEBS, else beside the default store.
@@ -23,6 +23,9 @@ func debCache() string {
 }
 
 func runSeed(e *Env, args []string) error {
+	if len(args) > 0 && args[0] == "update" {
+		return runSeedUpdate(e, args[1:])
+	}
 	var c common
 	fs := newFlags(e, "seed", "", "Fetch every .deb of bootstrap/seed-"+plan.Host+".lock with apt, check each sha256, and unpack them in Go into one store entry.")
 	c.add(fs)
@@ -64,4 +67,52 @@ func runSeed(e *Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "seed %s\n", s.Path(base))
 	return s.AddRoot("seed-"+plan.Host, base)
+}
+
+// runSeedUpdate re-resolves bootstrap/seed.list into the lock, keeping the
+// pins the archive still serves unless --all.
+func runSeedUpdate(e *Env, args []string) error {
+	var c common
+	fs := newFlags(e, "seed update", "[--all]", "Re-resolve bootstrap/seed.list with the host's apt. Every pin the archive still serves is kept; only the pins it no longer serves move, with what their dependencies force. --all resolves afresh, preferring the release's base suite. Prints `name old -> new` per change and the new seed hash.")
+	c.add(fs)
+	all := fs.Bool("all", false, "ignore the current pins and take every package's preferred version")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	p, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	lock := p.seedLock()
+	cur, err := bootstrap.ReadLock(lock)
+	if err != nil {
+		return err
+	}
+	keep := cur
+	if *all {
+		keep = nil
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	es, err := bootstrap.Update(ctx, filepath.Join(p.root, "bootstrap", "seed.list"), "amd64", keep)
+	if err != nil {
+		return err
+	}
+	changes := bootstrap.Diff(cur, es)
+	if len(changes) == 0 {
+		fmt.Fprintf(e.Stdout, "seed update: nothing changed; %d packages; seed %s\n", len(cur), p.seed)
+		return nil
+	}
+	for _, ch := range changes {
+		fmt.Fprintln(e.Stdout, ch)
+	}
+	if err := bootstrap.WriteLock(lock, es); err != nil {
+		return err
+	}
+	h, err := bootstrap.LockHash(lock)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "seed update: %d changed; %d packages; wrote %s; seed %s\n", len(changes), len(es), lock, h)
+	return nil
 }
