@@ -202,6 +202,11 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	if err := add(st.Implicit, arch, &n.Deps); err != nil {
 		return nil, err
 	}
+	if rc.CXX {
+		if err := add(st.ImplicitCXX, arch, &n.Deps); err != nil {
+			return nil, err
+		}
+	}
 	if err := p.dropSeed(n, st, add); err != nil {
 		return nil, err
 	}

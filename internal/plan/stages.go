@@ -13,6 +13,9 @@ type Stage struct {
 	Name     string   `toml:"name"`
 	Seed     bool     `toml:"seed"`
 	Implicit []string `toml:"implicit"`
+	// ImplicitCXX is added to the nodes of recipes that compile C++
+	// (cxx = true), and only to them.
+	ImplicitCXX []string `toml:"implicit_cxx"`
 	// Toolchain, when set, builds every node of the stage whatever the
 	// profile chooses: the inputs of a compiler build cannot wait for it.
 	Toolchain string `toml:"toolchain"`

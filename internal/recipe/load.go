@@ -110,7 +110,7 @@ func Parse(path string, data []byte) (*Recipe, error) {
 			keys[i] = k.String()
 		}
 		line, col := keyPosition(data, und[0])
-		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, source, deps, options, target)",
+		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, cxx, source, deps, options, target)",
 			path, line, col, strings.Join(keys, ", "))
 	}
 	rc.File = path

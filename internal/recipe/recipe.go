@@ -52,6 +52,9 @@ type Recipe struct {
 	Version     string              `toml:"version"`
 	Description string              `toml:"description"`
 	Stage       string              `toml:"stage"`
+	// CXX says the recipe compiles C++: its stage's implicit_cxx packages
+	// (the C++ compiler and runtime) become inputs.
+	CXX bool `toml:"cxx"`
 	Sources     []Source            `toml:"source"`
 	Deps        Deps                `toml:"deps"`
 	Options     map[string]any      `toml:"options"`

@@ -11,7 +11,9 @@ export OBJCOPY=llvm-objcopy OBJDUMP=llvm-objdump READELF=llvm-readelf LD=ld.lld
 {% else %}
 # World builds compile only through the toolchain's cc package: static, musl, lld,
 # compiler-rt, its own sysroot; the seed's headers and libraries are never searched.
-export CC="{{ target.triple }}-cc" CXX="{{ target.triple }}-c++" CPP="{{ target.triple }}-cc -E"
+export CC="{{ target.triple }}-cc" CPP="{{ target.triple }}-cc -E"
+{% if deps.cxx %}export CXX="{{ target.triple }}-c++"
+{% endif %}
 export AR="{{ target.triple }}-ar" RANLIB="{{ target.triple }}-ranlib" NM="{{ target.triple }}-nm"
 export STRIP="{{ target.triple }}-strip" OBJCOPY="{{ target.triple }}-objcopy"
 export OBJDUMP="{{ target.triple }}-objdump" READELF="{{ target.triple }}-readelf" LD="{{ target.triple }}-ld"

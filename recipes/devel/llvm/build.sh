@@ -13,11 +13,15 @@
    tests and utils off (utils/llvm-lit runs python while configuring) nothing in a clang/lld build
    runs it; a stub FindPython3.cmake answers "found".
 
-   No LLVM_ENABLE_LIBCXX: cc's c++ wrapper links libc++ already, and the flag only adds
+   No LLVM_ENABLE_LIBCXX: cxx's c++ wrapper links libc++ already, and the flag only adds
    -stdlib=libc++ to every compile, where clang warns that it is unused.
 
    The defaults make the result a musl toolchain on its own: the default triple is the target's
-   musl one, and clang links with lld, compiler-rt, libunwind and libc++ unless told otherwise. {% endcomment %}
+   musl one, and clang links with lld, compiler-rt, libunwind and libc++ unless told otherwise.
+
+   ENABLE_LINKER_BUILD_ID makes this clang pass --build-id to the linker by default, as Debian's
+   (the seed) does, so the two compilers agree even where a build calls clang without the cc
+   wrapper, which states --build-id=sha1 itself. {% endcomment %}
 {% block cflags %}{{ block.Super }} -ffile-prefix-map=/build/obj=obj{% endblock %}
 {% block prepare %}
 mkdir -p /build/cmake
@@ -50,7 +54,8 @@ cmake -S llvm -B /build/obj -G "Unix Makefiles" \
   -DCLANG_INCLUDE_TESTS=OFF -DCLANG_INCLUDE_DOCS=OFF \
   -DCLANG_ENABLE_STATIC_ANALYZER=OFF -DCLANG_ENABLE_ARCMT=OFF -DCLANG_PLUGIN_SUPPORT=OFF \
   -DCLANG_DEFAULT_LINKER=lld -DCLANG_DEFAULT_RTLIB=compiler-rt \
-  -DCLANG_DEFAULT_UNWINDLIB=libunwind -DCLANG_DEFAULT_CXX_STDLIB=libc++
+  -DCLANG_DEFAULT_UNWINDLIB=libunwind -DCLANG_DEFAULT_CXX_STDLIB=libc++ \
+  -DENABLE_LINKER_BUILD_ID=ON
 {% endblock %}
 {% block build %}
 make -C /build/obj clang lld clang-resource-headers \

@@ -9,20 +9,15 @@ cp -R "$(clang -print-resource-dir)/include" "$out/lib/clang/include"
 cp {{ deps.compiler_rt }}/lib/linux/libclang_rt.builtins-{{ target.arch }}.a \
    {{ deps.compiler_rt }}/lib/linux/clang_rt.crtbegin-{{ target.arch }}.o \
    {{ deps.compiler_rt }}/lib/linux/clang_rt.crtend-{{ target.arch }}.o "$out/lib/clang/lib/linux/"
-cp -R {{ deps.linux_headers }}/include/. {{ deps.musl }}/include/. {{ deps.libcxx }}/include/. "$out/sysroot/usr/include/"
-cp -R {{ deps.musl }}/lib/. {{ deps.libcxx }}/lib/. "$out/sysroot/usr/lib/"
+cp -R {{ deps.linux_headers }}/include/. {{ deps.musl }}/include/. "$out/sysroot/usr/include/"
+cp -R {{ deps.musl }}/lib/. "$out/sysroot/usr/lib/"
 chmod -R u+w "$out"
 
 cat > "$out/bin/{{ target.triple }}-cc" <<'EOT'
-{% with tool="cc" cxx=false %}{% include "wrapper.sh" %}{% endwith %}
-EOT
-cat > "$out/bin/{{ target.triple }}-c++" <<'EOT'
-{% with tool="c++" cxx=true %}{% include "wrapper.sh" %}{% endwith %}
+{% with tool="cc" cxx=false cc_dir=out %}{% include "cc-wrapper.sh" %}{% endwith %}
 EOT
 printf '#!/bin/sh\nexec %s-cc -E "$@"\n' {{ target.triple }} > "$out/bin/{{ target.triple }}-cpp"
 ln -s {{ target.triple }}-cc "$out/bin/{{ target.triple }}-clang"
-ln -s {{ target.triple }}-c++ "$out/bin/{{ target.triple }}-clang++"
-ln -s {{ target.triple }}-c++ "$out/bin/{{ target.triple }}-g++"
 ln -s {{ target.triple }}-cc "$out/bin/{{ target.triple }}-gcc"
 # Binary tools are target-neutral in LLVM; the prefixed names are what cross builds look for.
 for t in ar ranlib nm strip objcopy objdump readelf size strings addr2line; do
