@@ -48,9 +48,16 @@ func sourceCache() string {
 }
 
 func newFetcher(e *Env, offline bool) *fetch.Fetcher {
-	f := &fetch.Fetcher{Cache: sourceCache(), Mirrors: fetch.MirrorsFromEnv(), Offline: offline}
-	f.Progress = func(done, total int, name string) {
-		fmt.Fprintf(e.Stderr, "[%d/%d] fetched %s\n", done, total, name)
+	f := fetch.FromEnv(sourceCache())
+	f.Offline = offline
+	f.Progress = func(done, total int, name string, ok bool) {
+		switch {
+		case !ok:
+			fmt.Fprintf(e.Stderr, "[%d/%d] FAILED %s\n", done, total, name)
+		case total <= 20 || done%20 == 0 || done == total:
+			// The seed's 156 .debs: a line per 20 is progress enough.
+			fmt.Fprintf(e.Stderr, "[%d/%d] fetched %s\n", done, total, name)
+		}
 	}
 	return f
 }
@@ -73,7 +80,7 @@ func interruptible() (context.Context, context.CancelFunc) {
 
 func runFetch(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlagSet(e, "fetch", "PROFILE|PKG [--target T] [--offline]", "Fetch every source the profile needs, by sha256: cache, $STALIX_MIRRORS, upstream URL, Debian source package.")
+	fs := newFlagSet(e, "fetch", "PROFILE|PKG [--target T] [--offline]", "Fetch every source the profile needs, by sha256: cache, $STALIX_MIRRORS, upstream URL, Debian source package ($STALIX_NO_DEBIAN=1 turns that route off).")
 	b.add(fs)
 	pos, err := parse(fs.FlagSet, args)
 	if err != nil {

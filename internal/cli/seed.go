@@ -2,24 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/plan"
-	"stalix.dev/stalix-build/internal/store"
 )
 
 func init() {
 	register("seed", "fetch, verify and unpack the pinned binary seed into the store; `seed update` re-resolves its lock", runSeed)
-}
-
-// debCache is $STALIX_DEBS, else beside the default store.
-func debCache() string {
-	if d := os.Getenv("STALIX_DEBS"); d != "" {
-		return d
-	}
-	return filepath.Join(filepath.Dir(store.DefaultDir()), "debs")
 }
 
 func runSeed(e *Env, args []string) error {
@@ -27,7 +17,8 @@ func runSeed(e *Env, args []string) error {
 		return runSeedUpdate(e, args[1:])
 	}
 	var c common
-	fs := newFlags(e, "seed", "", "Fetch every .deb of bootstrap/seed-"+plan.Host+".lock with apt, check each sha256, and unpack them in Go into one store entry.")
+	fs := newFlags(e, "seed", "", "Put every .deb of bootstrap/seed-"+plan.Host+".lock in the source cache, checked by sha256, and unpack them in Go into one store entry. "+
+		"Each .deb is looked for in the cache ($STALIX_SOURCES), the mirrors ($STALIX_MIRRORS), apt's exact version, then Debian's snapshot archive ($STALIX_SNAPSHOT, its base URL); $STALIX_NO_DEBIAN=1 leaves only the cache and the mirrors.")
 	c.add(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -42,30 +33,16 @@ func runSeed(e *Env, args []string) error {
 	}
 	defer s.Close()
 	base := p.seedBase()
-	if s.Has(base) {
-		fmt.Fprintf(e.Stdout, "seed %s is in the store\n", s.Path(base))
-		return s.AddRoot("seed-"+plan.Host, base)
+	if !s.Has(base) {
+		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", p.seedLock())
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	txn, err := s.Begin(base)
+	path, err := bootstrap.Import(ctx, s, base, plan.Host, p.seedLock(), newFetcher(e, false))
 	if err != nil {
 		return err
 	}
-	if txn.Done() {
-		txn.Abort()
-		return nil
-	}
-	lock := p.seedLock()
-	fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", lock)
-	if err := bootstrap.Materialize(ctx, lock, debCache(), txn.Out); err != nil {
-		txn.Abort()
-		return err
-	}
-	if err := txn.Commit(store.Manifest{Name: "seed", Version: plan.Host, Out: plan.StoreDir + "/" + base, Target: plan.Host, Stage: "seed"}); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "seed %s\n", s.Path(base))
+	fmt.Fprintf(e.Stdout, "seed %s\n", path)
 	return s.AddRoot("seed-"+plan.Host, base)
 }
 

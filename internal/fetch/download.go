@@ -26,6 +26,9 @@ var client = &http.Client{Transport: &http.Transport{
 // hash to w.SHA256.
 func (f *Fetcher) download(ctx context.Context, w Want, loc string) error {
 	r, err := open(ctx, loc)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("  %s: not there", loc)
+	}
 	if err != nil {
 		return fmt.Errorf("  %s: %w", loc, err)
 	}

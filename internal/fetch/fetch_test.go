@@ -155,11 +155,14 @@ func TestFetchManyWithProgress(t *testing.T) {
 	wants = append(wants, wants[0]) // the same file twice is fetched once
 	var mu sync.Mutex
 	var seen []int
-	f := &Fetcher{Cache: t.TempDir(), Mirrors: []string{mirror}, Jobs: 3, Progress: func(done, total int, name string) {
+	f := &Fetcher{Cache: t.TempDir(), Mirrors: []string{mirror}, Jobs: 3, Progress: func(done, total int, name string, ok bool) {
 		mu.Lock()
 		defer mu.Unlock()
 		if total != 5 {
 			t.Errorf("total %d, want 5", total)
+		}
+		if !ok {
+			t.Errorf("%s reported as failed", name)
 		}
 		seen = append(seen, done)
 	}}

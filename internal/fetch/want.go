@@ -21,6 +21,10 @@ type Want struct {
 	// DebianFile picks the file of the source package; by default the one
 	// named File, else the single *.orig.tar.* (or the native tarball).
 	DebianFile string
+	// Deb is "NAME=VERSION" of a Debian binary package whose .deb this
+	// is (the seed's); Arch its architecture. Such a file may come from
+	// apt's exact version or from Debian's snapshot archive.
+	Deb, Arch string
 }
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -29,7 +33,7 @@ func (w Want) check() error {
 	if !shaRE.MatchString(w.SHA256) {
 		return fmt.Errorf("%s: %s: sha256 %q is not 64 lowercase hex digits", w.Recipe, w.File, w.SHA256)
 	}
-	if w.URL == "" && w.Debian == "" && w.File == "" {
+	if w.URL == "" && w.Debian == "" && w.Deb == "" && w.File == "" {
 		return fmt.Errorf("%s: source %s has no url, debian package or file name to look for", w.Recipe, w.SHA256)
 	}
 	return nil

@@ -48,17 +48,17 @@ type Override struct {
 
 // Recipe is one package definition as written in recipe.toml.
 type Recipe struct {
-	Name        string              `toml:"name"`
-	Version     string              `toml:"version"`
-	Description string              `toml:"description"`
-	Stage       string              `toml:"stage"`
+	Name        string `toml:"name"`
+	Version     string `toml:"version"`
+	Description string `toml:"description"`
+	Stage       string `toml:"stage"`
 	// CXX says the recipe compiles C++: its stage's implicit_cxx packages
 	// (the C++ compiler and runtime) become inputs.
-	CXX bool `toml:"cxx"`
-	Sources     []Source            `toml:"source"`
-	Deps        Deps                `toml:"deps"`
-	Options     map[string]any      `toml:"options"`
-	Target      map[string]Override `toml:"target"`
+	CXX     bool                `toml:"cxx"`
+	Sources []Source            `toml:"source"`
+	Deps    Deps                `toml:"deps"`
+	Options map[string]any      `toml:"options"`
+	Target  map[string]Override `toml:"target"`
 
 	// Dir is the recipe's directory and File its recipe.toml, for errors
 	// and for resolving templates.
