@@ -2,6 +2,7 @@ package plan
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"stalix.dev/stalix-build/internal/profile"
@@ -62,5 +63,99 @@ func TestCXXOnlyWhenAsked(t *testing.T) {
 	}
 	if cc := pl.Find("cc"); reaches(cc, "libcxx") {
 		t.Errorf("cc depends on libcxx: %v", depIDs(cc))
+	}
+}
+
+// Libraries flow: a node gets its libs' own libs as inputs, in link
+// order, and its template sees them apart from its tools.
+func TestLibsFlow(t *testing.T) {
+	root := "testdata/tree"
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := ForPackages(Config{Repo: repo, Stages: st, SeedHash: "seed0"}, "aarch64", "viewer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, png, z := pl.Find("viewer"), pl.Find("gfx"), pl.Find("libz")
+	if len(v.Libs) != 2 || v.Libs[0] != png || v.Libs[1] != z {
+		t.Fatalf("viewer's libs: %v, want gfx then libz", outs(v.Libs))
+	}
+	if !containsNode(v.Deps, z) {
+		t.Errorf("viewer does not get libz, which gfx links, as an input: %v", depIDs(v))
+	}
+	if want := `LIBS="` + png.Out() + ";" + z.Out() + `;"`; !strings.Contains(v.Script, want) {
+		t.Errorf("script lacks %s:\n%s", want, v.Script)
+	}
+	// The tool libz needs stays a tool: it is not a library of viewer.
+	if strings.Contains(v.Script, pl.Find("maketool").Out()) {
+		t.Errorf("a tool reached the libs: %s", v.Script)
+	}
+}
+
+// The shipped base template hands libraries to the build through the
+// variables build systems read, and keeps pkg-config off the seed's and
+// the host's .pc files.
+func TestShippedLibsFlow(t *testing.T) {
+	pl, err := ForPackages(shipped(t), Host, "libelf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, z := pl.Find("libelf"), pl.Find("zlib")
+	for _, want := range []string{
+		`CPPFLAGS="-I` + z.Out() + `/include"`,
+		`LDFLAGS=" -L` + z.Out() + `/lib"`,
+		`PKG_CONFIG_LIBDIR="` + z.Out() + "/lib/pkgconfig:" + z.Out() + "/share/pkgconfig:" + n.Out() + `/lib/pkgconfig"`,
+		`PKG_CONFIG="pkg-config --static"`,
+		`CMAKE_PREFIX_PATH="` + z.Out() + `"`,
+	} {
+		if !strings.Contains(n.Script, want) {
+			t.Errorf("libelf's script lacks %s", want)
+		}
+	}
+	if strings.Contains(n.Script, "/usr/lib/pkgconfig") || strings.Contains(n.Script, "/usr/share/pkgconfig") {
+		t.Error("pkg-config may see the seed's or the host's .pc files")
+	}
+}
+
+// Under a seedless toolchain, the stage's host libraries reach the build's
+// host programs (objtool) through HOSTCFLAGS and HOSTLDFLAGS.
+func TestSeedlessHostLibs(t *testing.T) {
+	cfg := shipped(t)
+	cfg.Toolchain = "toolchain3"
+	pl, err := ForPackages(cfg, "x86_64", "linux")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linux *Node
+	for _, n := range pl.Nodes {
+		if n.Name == "linux" {
+			linux = n
+		}
+	}
+	var elf, z *Node
+	for _, d := range linux.Deps {
+		switch d.Name {
+		case "libelf":
+			elf = d
+		case "zlib":
+			z = d
+		}
+	}
+	if elf == nil || z == nil {
+		t.Fatalf("seedless linux lacks libelf or zlib: %v", depIDs(linux))
+	}
+	for _, want := range []string{
+		`HOSTCFLAGS="-I` + elf.Out() + "/include -I" + z.Out() + `/include"`,
+		`HOSTLDFLAGS="-L` + elf.Out() + "/lib -L" + z.Out() + `/lib"`,
+	} {
+		if !strings.Contains(linux.Script, want) {
+			t.Errorf("linux's script lacks %s", want)
+		}
 	}
 }

@@ -28,9 +28,17 @@ type Node struct {
 	// the sandbox's /bin and /usr/bin (the stage's first seedless package).
 	Bin     *Node
 	Runtime []*Node // installed with this node in images
-	Script  string
-	Hash    string
-	Cached  bool
+	// Libs are the libraries linked for the node's target: its [deps]
+	// libs, then theirs, transitively, each once. Outside the toolchain
+	// stage they are build inputs, and the template passes their headers,
+	// archives and .pc files to the build (CPPFLAGS, LDFLAGS, pkg-config).
+	Libs []*Node
+	// HostLibs are libraries for the build host that a seedless stage
+	// provides for the build's own helper programs (objtool's libelf).
+	HostLibs []*Node
+	Script   string
+	Hash     string
+	Cached   bool
 }
 
 // ID names a node uniquely within a plan: name@arch, and the toolchain
@@ -199,6 +207,16 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	if err := add(rc.Deps.Libs, arch, &n.Deps); err != nil {
 		return nil, err
 	}
+	if st.Name != "toolchain" {
+		// The toolchain stage wires its few inputs by hand (--sysroot,
+		// -isystem); everywhere else libraries flow, with their own.
+		n.Libs = libClosure(n.Deps, rc.Deps.Libs)
+		for _, l := range n.Libs {
+			if !containsNode(n.Deps, l) {
+				n.Deps = append(n.Deps, l)
+			}
+		}
+	}
 	if err := add(st.Implicit, arch, &n.Deps); err != nil {
 		return nil, err
 	}
@@ -224,6 +242,26 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	return n, nil
 }
 
+// libClosure is the nodes named by libs among deps, each followed by its
+// own Libs: the order a linker wants, each library once, first place kept.
+func libClosure(deps []*Node, libs []string) []*Node {
+	var out []*Node
+	for _, name := range libs {
+		for _, d := range deps {
+			if d.Name != name {
+				continue
+			}
+			for _, l := range append([]*Node{d}, d.Libs...) {
+				if !containsNode(out, l) {
+					out = append(out, l)
+				}
+			}
+			break
+		}
+	}
+	return out
+}
+
 // dropSeed takes the seed away from n when its toolchain is seedless and
 // its stage says what replaces the seed: those packages, built for the
 // build host, join its inputs, and the first one provides /bin.
@@ -235,6 +273,10 @@ func (p *planner) dropSeed(n *Node, st Stage, add func([]string, string, *[]*Nod
 	if err := add(st.SeedlessImplicit, Host, &n.Deps); err != nil {
 		return err
 	}
+	if err := add(st.SeedlessLibs, Host, &n.Deps); err != nil {
+		return err
+	}
+	n.HostLibs = libClosure(n.Deps, st.SeedlessLibs)
 	// Planned already by add, so this only looks it up.
 	bin, err := p.visit(st.SeedlessImplicit[0], Host, n.Toolchain, n.Recipe.File)
 	if err != nil {
@@ -292,7 +334,7 @@ func (p *planner) finish(n *Node) error {
 	script, err := p.render.Render(n.Recipe, recipe.Context{
 		Name: n.Name, Version: n.Version, Out: ph, Stage: n.Stage,
 		Target: n.Target, Host: host, Deps: deps, Options: n.Options, Compiler: compiler,
-		Seed: n.Seed,
+		Seed: n.Seed, Libs: outs(n.Libs), HostLibs: outs(n.HostLibs),
 	})
 	if err != nil {
 		return err
@@ -304,6 +346,14 @@ func (p *planner) finish(n *Node) error {
 	n.Hash = shortDigest(n.encode(script, seed))
 	n.Script = strings.ReplaceAll(script, ph, n.Out())
 	return nil
+}
+
+func outs(ns []*Node) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Out())
+	}
+	return out
 }
 
 // Closure returns roots and everything they need at run time, sorted by ID.

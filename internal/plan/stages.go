@@ -24,6 +24,10 @@ type Stage struct {
 	// stand in for the seed's /usr/bin. The first one's bin/ also becomes
 	// /bin and /usr/bin, so it must hold sh and env.
 	SeedlessImplicit []string `toml:"seedless_implicit"`
+	// SeedlessLibs are libraries for the build host that replace the
+	// seed's -dev packages under a seedless toolchain: the template hands
+	// them to the build's host programs (HOSTCFLAGS, HOSTLDFLAGS).
+	SeedlessLibs []string `toml:"seedless_libs"`
 }
 
 // Toolchain is a compiler a profile may build with. The seed's clang is

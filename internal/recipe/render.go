@@ -41,6 +41,10 @@ type Context struct {
 	// Seed says whether the sandbox has the seed's /usr; without it, the
 	// stage's seedless packages are the only tools (stages/stages.toml).
 	Seed bool
+	// Libs are the store paths of the libraries linked for the target,
+	// transitively, in link order; HostLibs those for the build host's
+	// helper programs. Tools are in Deps only.
+	Libs, HostLibs []string
 }
 
 func (t Target) value() map[string]any {
@@ -60,6 +64,7 @@ func (c Context) value() pongo2.Context {
 		"name": c.Name, "version": c.Version, "out": c.Out, "src": "/build/src",
 		"stage": c.Stage, "target": c.Target.value(), "host": c.Host.value(),
 		"deps": deps, "options": opts, "compiler": c.Compiler, "seed": c.Seed,
+		"libs": c.Libs, "host_libs": c.HostLibs,
 	}
 }
 

@@ -17,17 +17,27 @@ export CC="{{ target.triple }}-cc" CPP="{{ target.triple }}-cc -E"
 export AR="{{ target.triple }}-ar" RANLIB="{{ target.triple }}-ranlib" NM="{{ target.triple }}-nm"
 export STRIP="{{ target.triple }}-strip" OBJCOPY="{{ target.triple }}-objcopy"
 export OBJDUMP="{{ target.triple }}-objdump" READELF="{{ target.triple }}-readelf" LD="{{ target.triple }}-ld"
-export PKG_CONFIG_LIBDIR="{{ out }}/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR=/
-{% endif %}
+{% if libs %}# The libraries of [deps] libs, with theirs, in link order: their headers, archives and .pc
+# files reach the build here and nowhere else. pkg-config sees only them and this package's own
+# .pc files, never the seed's or the host's, and answers for static linking.
+export PKG_CONFIG_LIBDIR="{% for l in libs %}{{ l }}/lib/pkgconfig:{{ l }}/share/pkgconfig:{% endfor %}{{ out }}/lib/pkgconfig" PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR=/
+export PKG_CONFIG="pkg-config --static"
+export CPPFLAGS="{% for l in libs %}{% if not forloop.First %}{{ " " }}{% endif %}-I{{ l }}/include{% endfor %}"
+export CMAKE_PREFIX_PATH="{% for l in libs %}{% if not forloop.First %}:{% endif %}{{ l }}{% endfor %}"
+{% else %}export PKG_CONFIG_LIBDIR="{{ out }}/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR=/
+{% endif %}{% endif %}
 {% if not seed %}# No seed: helpers that run during the build only (kconfig, fixdep, generators) are compiled
 # by the build host's cc package, static on musl, like everything else.
 export HOSTCC={{ host.triple }}-cc HOSTCXX={{ host.triple }}-c++ BUILD_CC={{ host.triple }}-cc
-{% else %}# Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
+{% if host_libs %}# Libraries for those helpers (objtool's libelf), in place of the seed's -dev packages.
+export HOSTCFLAGS="{% for l in host_libs %}{% if not forloop.First %}{{ " " }}{% endif %}-I{{ l }}/include{% endfor %}"
+export HOSTLDFLAGS="{% for l in host_libs %}{% if not forloop.First %}{{ " " }}{% endif %}-L{{ l }}/lib{% endfor %}"
+{% endif %}{% else %}# Helpers that run during the build only (kconfig, fixdep, generators) are compiled for the
 # build host by the seed's clang until the toolchain can rebuild itself (issue 9).
 export HOSTCC={% if compiler %}/usr/bin/{% endif %}clang HOSTCXX={% if compiler %}/usr/bin/{% endif %}clang++ BUILD_CC={% if compiler %}/usr/bin/{% endif %}clang
-{% endif %}export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}"
+{% endif %}export CFLAGS="{% block cflags %}-O2 -pipe -ffile-prefix-map=/build/src=.{% endblock %}{% for sym in options.rename_symbols %} -D{{ sym }}=stalix_{{ name|cut:"-" }}_{{ sym }}{% endfor %}"
 export CXXFLAGS="$CFLAGS"
-export LDFLAGS="{% block ldflags %}{% endblock %}"
+export LDFLAGS="{% block ldflags %}{% endblock %}{% for l in libs %} -L{{ l }}/lib{% endfor %}"
 {% endblock %}
 {% block prepare %}{% endblock %}
 {% block configure %}{% endblock %}

@@ -4,10 +4,9 @@
    line), no modules. One kernel serves the initramfs and the disk: it carries the disk's command
    line, and an initramfs with /init never looks at root=. {% endcomment %}
 {% block env %}{{ block.Super }}{% if not seed %}
-# No seed: objtool (a host program of x86_64) links with the tools stage's libelf and zlib. lld
-# takes archives in any order, so -lz may come before objtool's own -lelf.
-export HOSTCFLAGS="-I{{ deps.libelf }}/include -I{{ deps.zlib }}/include"
-export HOSTLDFLAGS="-L{{ deps.libelf }}/lib -L{{ deps.zlib }}/lib -lz"
+# No seed: objtool (a host program of x86_64) links with the stage's libelf, which needs zlib; base.sh
+# passes their paths. lld takes archives in any order, so -lz may come before objtool's own -lelf.
+export HOSTLDFLAGS="$HOSTLDFLAGS -lz"
 {% endif %}{% endblock %}
 {% block configure %}
 set -e

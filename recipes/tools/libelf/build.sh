@@ -34,7 +34,7 @@ CONFIG
 cd libelf
 srcs=$(sed -n '/^libelf_a_SOURCES/,/^$/p' Makefile.am | sed 's/^libelf_a_SOURCES *=//; s/\\//g')
 for f in $srcs; do
-  $CC $CFLAGS -std=gnu99 -D_GNU_SOURCE -DHAVE_CONFIG_H -I. -I.. -I../lib -I{{ deps.zlib }}/include \
+  $CC $CFLAGS -std=gnu99 -D_GNU_SOURCE -DHAVE_CONFIG_H -I. -I.. -I../lib $CPPFLAGS \
     -Wall -Wshadow -Wformat=2 -Wold-style-definition -Wstrict-prototypes -Wnull-dereference \
     -Wimplicit-fallthrough -Werror -Wunused -Wextra -c "$f" -o "${f%.c}.o"
 done

@@ -1,0 +1,2 @@
+{% extends "make.sh" %}
+{% block env %}LIBS="{% for l in libs %}{{ l }};{% endfor %}"{% endblock %}
