@@ -1,25 +1,18 @@
 {% extends "make.sh" %}
 {% comment %}allnoconfig plus a checked-in fragment keeps the applet list what the fragment says:
-applets it does not name stay off whatever upstream's defaults are. The
+applets it does not name stay off whatever upstream's defaults are (merged and read back with
+_templates/kconfig.sh). The
 binary is installed as bin/busybox with one symlink per applet in bin/ or sbin/; the list comes
 from busybox.links, written at build time, so a cross build never runs the target binary.{% endcomment %}
 {% block configure %}
 cat > /build/busybox.config <<'EOT'
 {% block fragment %}{% include "rescue.config" %}{% endblock %}
 EOT
+{% include "kconfig.sh" %}
 make HOSTCC="$HOSTCC" allnoconfig
-# Busybox's kconfig predates KCONFIG_ALLCONFIG working with allnoconfig, so the fragment is merged
-# by hand: each option it names replaces that option's line, then oldconfig settles what the
-# fragment switched on (new sub-options take upstream's default).
-awk 'NR == FNR { if (match($0, /^CONFIG_[A-Za-z0-9_]+=/)) named[substr($0, 1, RLENGTH - 1)] = 1; next }
-     { o = $0; sub(/^# /, "", o); sub(/[= ].*/, "", o); if (!(o in named)) print }' /build/busybox.config .config > /build/config.new
-grep '^CONFIG_' /build/busybox.config >> /build/config.new
-mv /build/config.new .config
+kconfig_merge .config /build/busybox.config
 yes '' | make HOSTCC="$HOSTCC" oldconfig >/dev/null
-# Fail when kconfig dropped an option of the fragment (renamed, or a dependency missing).
-grep '=y$' /build/busybox.config | while read -r opt; do
-  grep -qx "$opt" .config || { echo "busybox: $opt from {% block fragment_name %}rescue.config{% endblock %} is not set in .config" >&2; exit 1; }
-done
+kconfig_check .config /build/busybox.config busybox "{% block fragment_path %}recipes/core/busybox/rescue.config{% endblock %}"
 {% endblock %}
 {% block build %}
 make CROSS_COMPILE={{ target.triple }}- CC="$CC" HOSTCC="$HOSTCC" V=1 busybox busybox.links

@@ -8,4 +8,4 @@ patch -p1 <<'EOT'
 EOT
 {% endblock %}
 {% block fragment %}{% include "tools.config" %}{% endblock %}
-{% block fragment_name %}tools.config{% endblock %}
+{% block fragment_path %}recipes/tools/busybox-tools/tools.config{% endblock %}
