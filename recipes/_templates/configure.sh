@@ -1,7 +1,12 @@
 {% extends "base.sh" %}
-{# GNU autotools (or anything with a ./configure that takes --prefix/--host). #}
+{% comment %} GNU autotools, or any ./configure that takes --prefix, --build and --host. Static only:
+   --enable-static --disable-shared, and --disable-nls so no gettext runtime is wanted. A recipe
+   adds its own options in configure_flags, or replaces static_flags when its configure script
+   rejects those. CPPFLAGS, LDFLAGS and PKG_CONFIG from base.sh carry the libraries; make takes
+   its jobs from the jobserver in MAKEFLAGS, so there is no -j. {% endcomment %}
 {% block configure %}
-./configure --prefix="$out" --build={{ host.triple }} --host={{ target.triple }} {% block configure_flags %}{% endblock %}
+{% block configure_script %}./configure{% endblock %} --prefix="$out" --build={{ host.triple }} --host={{ target.triple }} \
+  {% block static_flags %}--enable-static --disable-shared --disable-nls{% endblock %} {% block configure_flags %}{% endblock %}
 {% endblock %}
 {% block build %}
 make {% block make_flags %}{% endblock %}
