@@ -58,7 +58,7 @@ func TestOverlayCPrograms(t *testing.T) {
 			name + ".c": fmt.Sprintf("/* run %d */\n#include <stdio.h>\nint main(void) { for (int i = 0; i < %d; i++) ; printf(\"%s from stalix\\n\"); return 0; }\n", nonce, i+1, name),
 			"Makefile":  fmt.Sprintf("%s: %s.c\n\t$(CC) $(CFLAGS) -o %s %s.c\ninstall: %s\n\tmkdir -p $(PREFIX)/bin\n\tcp %s $(PREFIX)/bin/\n", name, name, name, name, name, name),
 		})
-		sum := strings.Fields(stalix(t, bin, "sources", "import", file))[0]
+		sum := strings.Fields(stalix(t, bin, "sources", "import", file))[1] // "sha256 <sum>  <file>"
 		dir := filepath.Join(ov, "local", name)
 		os.MkdirAll(dir, 0o755)
 		os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(fmt.Sprintf("name = %q\nversion = \"1.0\"\n[[source]]\nfile = \"%s-1.0.tar.gz\"\nurl = \"https://example.invalid/%s-1.0.tar.gz\"\nsha256 = %q\nstrip = 1\n", name, name, name, sum)), 0o644)

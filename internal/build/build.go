@@ -27,9 +27,11 @@ import (
 // 2023-06-10, the release of Debian bookworm, whose sources we pin.
 const DefaultEpoch = 1686355200
 
-// Sources finds a verified source file by its sha256.
+// Sources finds a verified source file by its sha256, or the canonical
+// archive of a source tree by its tree hash.
 type Sources interface {
 	Path(sha256 string) string
+	TreePath(tree string) string
 }
 
 // Builder builds plan nodes into a store.
@@ -262,7 +264,11 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 		m.Runtime = append(m.Runtime, r.Base())
 	}
 	for _, s := range n.Sources {
-		m.Sources = append(m.Sources, s.SHA256)
+		if s.Tree != "" {
+			m.Sources = append(m.Sources, "tree:"+s.Tree)
+		} else {
+			m.Sources = append(m.Sources, s.SHA256)
+		}
 	}
 	if err := txn.Commit(m); err != nil {
 		return err
@@ -276,9 +282,12 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 		return os.MkdirAll(src, 0o755)
 	}
 	for _, s := range n.Sources {
-		file := b.Sources.Path(s.SHA256)
+		file, pin := b.Sources.Path(s.SHA256), "sha256 "+s.SHA256
+		if s.Tree != "" {
+			file, pin = b.Sources.TreePath(s.Tree), "tree "+s.Tree
+		}
 		if _, err := os.Stat(file); err != nil {
-			return fmt.Errorf("%s: source %s (sha256 %s) is not in the source cache: run stalix-build fetch first", n.Recipe.File, s.FileName(), s.SHA256)
+			return fmt.Errorf("%s: source %s (%s) is not in the source cache: run stalix-build fetch first", n.Recipe.File, s.FileName(), pin)
 		}
 		dest := src
 		if s.Dest != "" {
@@ -287,7 +296,7 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 		if err := os.MkdirAll(dest, 0o755); err != nil {
 			return err
 		}
-		if !isArchive(s.FileName()) {
+		if s.Tree == "" && !isArchive(s.FileName()) {
 			if err := copyFile(file, filepath.Join(dest, s.FileName())); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,7 +14,9 @@ import (
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/fetch"
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/srctree"
 	"stalix.dev/stalix-build/internal/store"
+	"stalix.dev/stalix-build/internal/unpack"
 )
 
 func init() {
@@ -67,7 +70,8 @@ func wants(nodes []*plan.Node) []fetch.Want {
 	var out []fetch.Want
 	for _, n := range nodes {
 		for _, s := range n.Sources {
-			out = append(out, fetch.Want{Recipe: n.Recipe.File, File: s.FileName(), URL: s.URL, SHA256: s.SHA256, Debian: s.Debian})
+			out = append(out, fetch.Want{Recipe: n.Recipe.File, File: s.FileName(), URL: s.URL, SHA256: s.SHA256, Debian: s.Debian,
+				Tree: s.Tree, Git: s.Git, Ref: s.Ref})
 		}
 	}
 	return out
@@ -109,25 +113,86 @@ func runFetch(e *Env, args []string) error {
 
 func runSources(e *Env, args []string) error {
 	if len(args) == 0 || args[0] != "import" {
-		return usagef("want: sources import FILE...")
+		return usagef("want: sources import FILE|DIR|-...")
 	}
-	fs := newFlagSet(e, "sources import", "FILE...", "Add local files to the source cache by their sha256.")
+	fs := newFlagSet(e, "sources import", "[--strip N] FILE|DIR|-...",
+		"Add local files to the source cache by their sha256, and source trees by their tree hash (what a git source pins): "+
+			"a directory (a checkout; .git is left out) or a tarball (a forge's, or git archive's). - reads stdin.")
+	strip := fs.Int("strip", srctree.Auto, "leading components to drop from a tarball's members before hashing its tree (default: a single top directory, when that is all there is)")
 	pos, err := parse(fs.FlagSet, args[1:])
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("want at least one FILE")
+		return usagef("want at least one FILE, DIR or -")
 	}
 	f := newFetcher(e, true)
-	shas, err := f.Import(pos...)
-	if err != nil {
-		return err
-	}
-	for i, s := range shas {
-		fmt.Fprintf(e.Stdout, "%s  %s\n", s, pos[i])
+	for _, p := range pos {
+		if err := importOne(e, f, p, *strip); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// importOne imports a file (and, for a tarball, its tree) or a directory's
+// tree, printing each hash with its kind.
+func importOne(e *Env, f *fetch.Fetcher, arg string, strip int) error {
+	p := arg
+	if arg == "-" {
+		tmp, err := stdinFile(e, f.Cache)
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp)
+		p = tmp
+	} else {
+		p = absFrom(e.Dir, arg)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if !fi.IsDir() {
+		shas, err := f.Import(p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "sha256 %s  %s\n", shas[0], arg)
+		if !unpack.IsTar(p) {
+			return nil
+		}
+	}
+	im, err := f.ImportTree(p, strip)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", arg, err)
+	}
+	note := ""
+	if im.Top != "" {
+		note = " (its top directory " + im.Top + "/ is not part of the tree)"
+	}
+	fmt.Fprintf(e.Stdout, "tree %s  %s%s\n", im.Tree, arg, note)
+	return nil
+}
+
+// stdinFile copies the standard input to a temporary file in dir.
+func stdinFile(e *Env, dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	t, err := os.CreateTemp(dir, ".stdin-*")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(t, e.Stdin)
+	if cerr := t.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(t.Name())
+		return "", fmt.Errorf("import -: %w", err)
+	}
+	return t.Name(), nil
 }
 
 func runBuild(e *Env, args []string) error {

@@ -24,7 +24,8 @@ const (
 // Env is what a verb runs with.
 type Env struct {
 	Stdout, Stderr io.Writer
-	Dir            string // working directory, for finding the project root
+	Stdin          io.Reader // for `sources import -`
+	Dir            string    // working directory, for finding the project root
 }
 
 type verb struct {
@@ -49,7 +50,7 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 // Run runs one command line and returns the exit code.
 func Run(args []string, stdout, stderr io.Writer) int {
 	wd, _ := os.Getwd()
-	e := &Env{Stdout: stdout, Stderr: stderr, Dir: wd}
+	e := &Env{Stdout: stdout, Stderr: stderr, Stdin: os.Stdin, Dir: wd}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {

@@ -20,10 +20,7 @@ func (f *Fetcher) debian(ctx context.Context, w Want) error {
 	if !ok || name == "" || version == "" || strings.HasPrefix(name, "-") {
 		return fmt.Errorf("  %s: want NAME=VERSION", from)
 	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		return fmt.Errorf("  %s: needs apt-get (a Debian host with deb-src enabled)", from)
-	}
-	dir, err := os.MkdirTemp(f.Cache, ".apt-*")
+	dir, err := f.scratch(from, "apt-get", "apt-get (a Debian host with deb-src enabled)")
 	if err != nil {
 		return err
 	}

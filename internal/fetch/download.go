@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"time"
 )
 
@@ -25,15 +26,33 @@ var client = &http.Client{Transport: &http.Transport{
 // download copies loc (a URL or a local path) into the cache if its bytes
 // hash to w.SHA256.
 func (f *Fetcher) download(ctx context.Context, w Want, loc string) error {
-	r, err := open(ctx, loc)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("  %s: not there", loc)
-	}
+	r, err := openRoute(ctx, loc)
 	if err != nil {
-		return fmt.Errorf("  %s: %w", loc, err)
+		return err
 	}
 	defer r.Close()
 	return f.store(w, loc, r)
+}
+
+// openRoute opens loc, with errors in the form a route reports them.
+func openRoute(ctx context.Context, loc string) (io.ReadCloser, error) {
+	r, err := open(ctx, loc)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("  %s: not there", loc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("  %s: %w", loc, err)
+	}
+	return r, nil
+}
+
+// scratch is a temporary directory in the cache for a route that runs
+// tool, or an error naming what the route needs.
+func (f *Fetcher) scratch(from, tool, needs string) (string, error) {
+	if _, err := exec.LookPath(tool); err != nil {
+		return "", fmt.Errorf("  %s: needs %s", from, needs)
+	}
+	return os.MkdirTemp(f.Cache, "."+tool+"-*")
 }
 
 func open(ctx context.Context, loc string) (io.ReadCloser, error) {

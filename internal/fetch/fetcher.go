@@ -41,6 +41,9 @@ func (f *Fetcher) Path(sha string) string { return filepath.Join(f.Cache, sha) }
 // Have reports whether the cache holds w. Only verified files ever enter
 // the cache, so presence is enough.
 func (f *Fetcher) Have(w Want) bool {
+	if w.Tree != "" {
+		return shaRE.MatchString(w.Tree) && f.haveTree(w.Tree)
+	}
 	if !shaRE.MatchString(w.SHA256) {
 		return false
 	}
@@ -64,7 +67,7 @@ func (f *Fetcher) Fetch(ctx context.Context, wants []Want) error {
 		var b strings.Builder
 		fmt.Fprintf(&b, "offline: %d source(s) missing from the cache %s (run fetch online, or put them in a mirror, or `sources import` them):", len(missing), f.Cache)
 		for _, w := range missing {
-			fmt.Fprintf(&b, "\n  %s: %s sha256 %s", w.Recipe, w.File, w.SHA256)
+			fmt.Fprintf(&b, "\n  %s: %s %s", w.Recipe, w.File, pin(w))
 		}
 		return errors.New(b.String())
 	}
@@ -86,7 +89,7 @@ func (f *Fetcher) Fetch(ctx context.Context, wants []Want) error {
 	var errs []error
 	for _, w := range left {
 		r.tick(w, false)
-		errs = append(errs, f.failure(w, r.tried[w.SHA256]))
+		errs = append(errs, f.failure(w, r.tried[w.Key()]))
 	}
 	// Workers finish in any order; the report should not.
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
@@ -97,17 +100,17 @@ func (f *Fetcher) Fetch(ctx context.Context, wants []Want) error {
 // sha256, sorted by recipe and file.
 func (f *Fetcher) missing(wants []Want) ([]Want, error) {
 	var errs []error
-	bySHA := map[string]bool{}
+	byKey := map[string]bool{}
 	var missing []Want
 	for _, w := range wants {
 		if err := w.check(); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if bySHA[w.SHA256] || f.Have(w) {
+		if byKey[w.Key()] || f.Have(w) {
 			continue
 		}
-		bySHA[w.SHA256] = true
+		byKey[w.Key()] = true
 		missing = append(missing, w)
 	}
 	sort.Slice(missing, func(i, j int) bool {
@@ -133,13 +136,26 @@ func (f *Fetcher) failure(w Want, tried []error) error {
 		if f.Snapshot == "" && !f.NoDebian {
 			hint += " (or set " + SnapshotEnv + " to the base URL of Debian's snapshot archive)"
 		}
+	case w.Tree != "":
+		hint = "\n  ways out: `stalix-build sources import` an archive or checkout of " + w.Git + " at " + w.Ref + ", or put " + TreeFile(w.Tree) + " in a mirror listed in " + MirrorsEnv
+		if len(tried) == 0 {
+			return fmt.Errorf("%s: %s (%s): not in the cache and no mirror, url or git repository to fetch it from%s", w.Recipe, what, pin(w), hint)
+		}
 	case len(tried) == 0:
 		return fmt.Errorf("%s: %s (sha256 %s): no mirror, url or debian package to fetch it from", w.Recipe, what, w.SHA256)
 	}
 	if len(tried) == 0 {
 		tried = []error{errors.New("  no route: the Debian routes are off and no mirror is set")}
 	}
-	return fmt.Errorf("%s: could not fetch %s (sha256 %s); tried:\n%w%s", w.Recipe, what, w.SHA256, errors.Join(tried...), hint)
+	return fmt.Errorf("%s: could not fetch %s (%s); tried:\n%w%s", w.Recipe, what, pin(w), errors.Join(tried...), hint)
+}
+
+// pin is how w is pinned, for messages.
+func pin(w Want) string {
+	if w.Tree != "" {
+		return "tree " + w.Tree
+	}
+	return "sha256 " + w.SHA256
 }
 
 // run is one Fetch's bookkeeping: why each file was not had yet, and
@@ -160,7 +176,7 @@ func (r *run) done(w Want, errs []error) {
 		return
 	}
 	r.mu.Lock()
-	r.tried[w.SHA256] = append(r.tried[w.SHA256], errs...)
+	r.tried[w.Key()] = append(r.tried[w.Key()], errs...)
 	r.mu.Unlock()
 }
 
@@ -208,7 +224,7 @@ func (f *Fetcher) pass(ctx context.Context, wants []Want, r *run, route func(con
 	}
 	close(next)
 	wg.Wait()
-	sort.Slice(left, func(i, j int) bool { return left[i].SHA256 < left[j].SHA256 })
+	sort.Slice(left, func(i, j int) bool { return left[i].Key() < left[j].Key() })
 	return left
 }
 
@@ -234,6 +250,9 @@ func (f *Fetcher) direct(ctx context.Context, w Want) []error {
 }
 
 func (f *Fetcher) directRoutes(w Want) []func(context.Context, Want) error {
+	if w.Tree != "" {
+		return f.treeRoutes(w)
+	}
 	var out []func(context.Context, Want) error
 	for _, m := range f.Mirrors {
 		names := []string{w.SHA256}

@@ -2,8 +2,6 @@ package fetch
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -34,36 +32,42 @@ func (f *Fetcher) Publish(ctx context.Context, dir string, wants []Want) (Publis
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("mirror: %w", err)
 	}
-	shas := map[string]bool{}
+	byKey := map[string]Want{}
 	for _, w := range wants {
-		shas[w.SHA256] = true
+		byKey[w.Key()] = w
 	}
-	sorted := make([]string, 0, len(shas))
-	for s := range shas {
-		sorted = append(sorted, s)
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
 	}
-	sort.Strings(sorted)
+	sort.Strings(keys)
 	var errs []error
-	for _, sha := range sorted {
+	for _, k := range keys {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		dst := filepath.Join(dir, sha)
-		got, err := store.FileSHA256(dst)
+		w := byKey[k]
+		name, src, check := w.SHA256, f.Path(w.SHA256), sha256Check(w.SHA256)
+		if w.Tree != "" {
+			name, src, check = TreeFile(w.Tree), f.TreePath(w.Tree), f.treeCheck(w.Tree)
+		}
+		dst := filepath.Join(dir, name)
+		_, err := os.Lstat(dst)
 		switch {
-		case err == nil && got == sha:
-			res.Present++
-			continue
 		case err == nil:
-			errs = append(errs, fmt.Errorf("mirror: %s holds bytes whose sha256 is %s, not its name; the mirror is append-only, so it is left alone: check and remove it by hand", dst, got))
+			if err := check(dst); err != nil {
+				errs = append(errs, fmt.Errorf("mirror: %s %w; the mirror is append-only, so it is left alone: check and remove it by hand", dst, err))
+				continue
+			}
+			res.Present++
 			continue
 		case !errors.Is(err, os.ErrNotExist):
 			errs = append(errs, fmt.Errorf("mirror: %w", err))
 			continue
 		}
-		n, err := publishOne(f.Path(sha), dir, sha)
+		n, err := publishOne(src, dir, name, check)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("mirror: %s: %w", sha, err))
+			errs = append(errs, fmt.Errorf("mirror: %s: %w", name, err))
 			continue
 		}
 		res.Copied++
@@ -72,10 +76,32 @@ func (f *Fetcher) Publish(ctx context.Context, dir string, wants []Want) (Publis
 	return res, errors.Join(errs...)
 }
 
-// publishOne copies src to dir/sha through a temporary file that is
-// hashed as it is written, synced, then linked into place: link fails
-// rather than replace a file another run put there meanwhile.
-func publishOne(src, dir, sha string) (int64, error) {
+// sha256Check accepts a file whose bytes hash to sha.
+func sha256Check(sha string) func(string) error {
+	return func(p string) error {
+		got, err := store.FileSHA256(p)
+		if err == nil && got != sha {
+			err = fmt.Errorf("holds bytes whose sha256 is %s, not its name", got)
+		}
+		return err
+	}
+}
+
+// treeCheck accepts an archive whose files hash to tree.
+func (f *Fetcher) treeCheck(tree string) func(string) error {
+	return func(p string) error {
+		got, err := f.TreeOf(p)
+		if err == nil && got != tree {
+			err = fmt.Errorf("holds a tree whose hash is %s, not its name", got)
+		}
+		return err
+	}
+}
+
+// publishOne copies src to dir/name through a temporary file, checked,
+// synced, then linked into place: link fails rather than replace a file
+// another run put there meanwhile.
+func publishOne(src, dir, name string, check func(string) error) (int64, error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return 0, err
@@ -86,8 +112,7 @@ func publishOne(src, dir, sha string) (int64, error) {
 		return 0, err
 	}
 	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), in)
+	n, err := io.Copy(tmp, in)
 	if err == nil {
 		err = tmp.Chmod(0o444)
 	}
@@ -100,10 +125,10 @@ func publishOne(src, dir, sha string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
-		return 0, fmt.Errorf("the source cache's copy hashes to %s; remove it from the cache and fetch again", got)
+	if err := check(tmp.Name()); err != nil {
+		return 0, fmt.Errorf("the source cache's copy %w; remove it from the cache and fetch again", err)
 	}
-	if err := os.Link(tmp.Name(), filepath.Join(dir, sha)); err != nil {
+	if err := os.Link(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return 0, nil // another run published it first
 		}

@@ -25,11 +25,30 @@ type Want struct {
 	// is (the seed's); Arch its architecture. Such a file may come from
 	// apt's exact version or from Debian's snapshot archive.
 	Deb, Arch string
+	// Tree, instead of SHA256, pins a source tree by its content
+	// (srctree.Hash): whatever archive or clone holds those files will do.
+	// Git and Ref say where upstream keeps it; URL, when set, is an
+	// archive of it (a forge's tarball).
+	Tree, Git, Ref string
+}
+
+// Key names w in the cache's bookkeeping: its sha256 or its tree.
+func (w Want) Key() string {
+	if w.Tree != "" {
+		return "tree " + w.Tree
+	}
+	return w.SHA256
 }
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 func (w Want) check() error {
+	if w.Tree != "" {
+		if !shaRE.MatchString(w.Tree) || w.SHA256 != "" {
+			return fmt.Errorf("%s: %s: tree %q is not 64 lowercase hex digits, or sha256 is set too", w.Recipe, w.File, w.Tree)
+		}
+		return nil
+	}
 	if !shaRE.MatchString(w.SHA256) {
 		return fmt.Errorf("%s: %s: sha256 %q is not 64 lowercase hex digits", w.Recipe, w.File, w.SHA256)
 	}
@@ -50,4 +69,17 @@ type HashError struct {
 func (e *HashError) Error() string {
 	return fmt.Sprintf("%s: %s from %s: sha256 mismatch: recipe pins %s, got %s (file discarded; if the new file is trusted, put its sha256 in the recipe)",
 		e.Recipe, e.File, e.From, e.Want, e.Got)
+}
+
+// TreeError is a source tree whose files do not hash to the pinned tree.
+// Nothing of it is kept.
+type TreeError struct {
+	Recipe, File string
+	From         string
+	Want, Got    string
+}
+
+func (e *TreeError) Error() string {
+	return fmt.Sprintf("%s: %s from %s: tree mismatch: recipe pins tree %s, the files hash to %s (discarded; if this tree is trusted, put tree = %q in the recipe)",
+		e.Recipe, e.File, e.From, e.Want, e.Got, e.Got)
 }

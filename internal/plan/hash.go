@@ -44,6 +44,10 @@ func (n *Node) encode(script, seed string) []byte {
 	line("seed", seed)
 	for _, s := range n.Sources {
 		src := fmt.Sprintf("%s strip=%d dest=%s", s.SHA256, s.Strip, s.Dest)
+		if s.Tree != "" {
+			// Its own form, so nodes without git sources hash as before.
+			src = fmt.Sprintf("tree %s dest=%s", s.Tree, s.Dest)
+		}
 		if len(s.Include) > 0 {
 			src += " include=" + strings.Join(s.Include, ",")
 		}

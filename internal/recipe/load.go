@@ -115,6 +115,7 @@ func Parse(path string, data []byte) (*Recipe, error) {
 	}
 	rc.File = path
 	rc.Dir = filepath.Dir(path)
+	rc.setLines(data)
 	if err := rc.validate(); err != nil {
 		return nil, err
 	}
@@ -122,6 +123,32 @@ func Parse(path string, data []byte) (*Recipe, error) {
 }
 
 var lineRE = regexp.MustCompile(`^toml: line (\d+)`)
+
+// sourceRE matches a [[source]] or [[target.<arch>.source]] table header.
+var sourceRE = regexp.MustCompile(`^\s*\[\[\s*(?:target\s*\.\s*"?([A-Za-z0-9_-]+)"?\s*\.\s*)?source\s*\]\]`)
+
+// setLines records where each source table starts, since the decoder
+// keeps no positions.
+func (rc *Recipe) setLines(data []byte) {
+	seen := map[string]int{}
+	for i, l := range strings.Split(string(data), "\n") {
+		m := sourceRE.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		k := seen[m[1]]
+		seen[m[1]]++
+		if m[1] == "" {
+			if k < len(rc.Sources) {
+				rc.Sources[k].Line = i + 1
+			}
+			continue
+		}
+		if o, ok := rc.Target[m[1]]; ok && k < len(o.Sources) {
+			o.Sources[k].Line = i + 1
+		}
+	}
+}
 
 // TOMLError turns a TOML decode error into file:line:column form.
 func TOMLError(path string, err error) error {

@@ -3,11 +3,15 @@ package recipe
 
 import (
 	"fmt"
+	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 )
 
-// Source is one pinned input file of a recipe.
+// Source is one pinned input of a recipe: a file by its sha256, or a git
+// source tree by its tree hash.
 type Source struct {
 	URL    string `toml:"url"`
 	SHA256 string `toml:"sha256"`
@@ -18,10 +22,21 @@ type Source struct {
 	// Include keeps only these paths (after strip) when unpacking: most
 	// of a 1.3 GB LLVM tree is never read by a runtime library's build.
 	Include []string `toml:"include"`
+	// Git, Ref and Tree pin a source tree by content: Tree is the hash of
+	// its files (srctree.Hash), Git the repository and Ref the tag or
+	// commit it was taken from. Any copy with those files will do.
+	Git  string `toml:"git"`
+	Ref  string `toml:"ref"`
+	Tree string `toml:"tree"`
+	// Line is where the source's table starts in its recipe.toml, for errors.
+	Line int `toml:"-"`
 }
 
 // FileName is the name the source is known by in the cache and in errors.
 func (s Source) FileName() string {
+	if s.Git != "" {
+		return strings.TrimSuffix(path.Base(strings.TrimRight(s.Git, "/")), ".git") + "-" + s.Ref
+	}
 	if s.File != "" {
 		return s.File
 	}
@@ -115,15 +130,45 @@ func (r *Recipe) validate() error {
 		return fmt.Errorf("%s: missing version (add version = \"...\")", r.File)
 	}
 	for i, s := range r.allSources() {
-		if len(s.SHA256) != 64 {
-			return fmt.Errorf("%s: source %d (%s): sha256 must be 64 hex digits, got %q", r.File, i+1, s.FileName(), s.SHA256)
+		if err := s.validate(); err != nil {
+			return fmt.Errorf("%s: source %d (%s): %w", r.at(s.Line), i+1, s.FileName(), err)
 		}
-		if s.URL == "" && s.Debian == "" {
-			return fmt.Errorf("%s: source %d: needs url or debian = \"name=version\"", r.File, i+1)
+	}
+	return nil
+}
+
+// at is the recipe file with a line, when known, for errors.
+func (r *Recipe) at(line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", r.File, line)
+	}
+	return r.File
+}
+
+var hexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+func (s Source) validate() error {
+	if s.Strip < 0 {
+		return fmt.Errorf("strip must not be negative")
+	}
+	if s.Git != "" || s.Ref != "" || s.Tree != "" {
+		switch {
+		case s.Git == "" || s.Ref == "" || s.Tree == "":
+			return fmt.Errorf("a git source needs git = \"URL\", ref = \"TAG or COMMIT\" and tree = \"<hash>\" (stalix-build sources import prints the tree hash)")
+		case !hexRE.MatchString(s.Tree):
+			return fmt.Errorf("tree must be 64 lowercase hex digits, got %q", s.Tree)
+		case s.SHA256 != "" || s.Debian != "" || s.File != "":
+			return fmt.Errorf("a git source is pinned by its tree alone: drop sha256, debian and file (url may name an archive of the tree, such as a forge's tarball)")
+		case s.Strip != 0:
+			return fmt.Errorf("strip has no meaning for a git source: its tree has no top directory (use include and dest)")
 		}
-		if s.Strip < 0 {
-			return fmt.Errorf("%s: source %d: strip must not be negative", r.File, i+1)
-		}
+		return nil
+	}
+	if len(s.SHA256) != 64 {
+		return fmt.Errorf("sha256 must be 64 hex digits, got %q", s.SHA256)
+	}
+	if s.URL == "" && s.Debian == "" {
+		return fmt.Errorf("needs url or debian = \"name=version\" (or git, ref and tree for a git source)")
 	}
 	return nil
 }

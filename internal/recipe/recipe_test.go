@@ -8,6 +8,9 @@ import (
 )
 
 func TestParse(t *testing.T) {
+	head := "name = \"a\"\nversion = \"1\"\n\n[[source]]\n"
+	git := "git = \"https://example.invalid/seatd.git\"\nref = \"0.7.0\"\n"
+	tree := strings.Repeat("0a", 32)
 	cases := []struct {
 		name, text, err string
 	}{
@@ -17,6 +20,14 @@ func TestParse(t *testing.T) {
 		{"no url", "name = \"a\"\nversion = \"1\"\n[[source]]\nsha256 = \"" + strings.Repeat("a", 64) + "\"\n", "needs url or debian"},
 		{"bad type", "name = 1\nversion = \"1\"\n", "x.toml:1:"},
 		{"unknown key", "name = \"a\"\nversion = \"1\"\n[deps]\ntool = [\"b\"]\n", "x.toml:4:1: unknown key deps.tool"},
+		{"git source", head + git + "tree = \"" + tree + "\"\n", ""},
+		{"git source with a forge tarball", head + git + "tree = \"" + tree + "\"\nurl = \"https://example.invalid/seatd-0.7.0.tar.gz\"\n", ""},
+		{"git source without tree", head + git, "x.toml:4: source 1 (seatd-0.7.0): a git source needs git"},
+		{"git source with a short tree", head + git + "tree = \"abc\"\n", "x.toml:4: source 1 (seatd-0.7.0): tree must be 64 lowercase hex digits"},
+		{"git source with sha256", head + git + "tree = \"" + tree + "\"\nsha256 = \"" + tree + "\"\n", "pinned by its tree alone: drop sha256"},
+		{"git source with strip", head + git + "tree = \"" + tree + "\"\nstrip = 1\n", "strip has no meaning for a git source"},
+		{"second source's line", head + git + "tree = \"" + tree + "\"\n\n[[source]]\nurl = \"u\"\n", "x.toml:9: source 2 (u): sha256 must be 64 hex digits"},
+		{"target source's line", "name = \"a\"\nversion = \"1\"\n\n[target.aarch64]\n[[target.aarch64.source]]\nurl = \"u\"\nsha256 = \"1\"\n", "x.toml:5: source 1 (u): sha256 must be 64"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -44,6 +55,7 @@ func TestClosest(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("name = \"a\"\nversion = \"1\"\n[[source]]\nurl = \"u\"\nsha256 = \"" + strings.Repeat("0", 64) + "\"\n"))
 	f.Add([]byte("[target.aarch64.options]\nx = 1\n"))
+	f.Add([]byte("name = \"a\"\nversion = \"1\"\n[[source]]\ngit = \"g\"\nref = \"r\"\ntree = \"" + strings.Repeat("0", 64) + "\"\n[[target.aarch64.source]]\n"))
 	f.Add([]byte("name = \"\"\n[deps]\nlibs = [1]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rc, err := Parse("fuzz.toml", data)

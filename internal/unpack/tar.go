@@ -3,6 +3,7 @@
 package unpack
 
 import (
+	"archive/tar"
 	"fmt"
 	"os"
 )
@@ -34,4 +35,20 @@ func TarOnly(archive, dest string, strip int, include []string) error {
 	}
 	defer zr.Close()
 	return extract(zr, archive, dest, options{strip: strip, include: include})
+}
+
+// IsTar reports whether path holds a tar archive, plain or compressed.
+func IsTar(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	zr, _, err := decompress(f)
+	if err != nil {
+		return false
+	}
+	defer zr.Close()
+	_, err = tar.NewReader(zr).Next()
+	return err == nil
 }
