@@ -228,6 +228,10 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 		fmt.Fprintf(txn.Log, "unpack: %v\n", err)
 		return err
 	}
+	if err := applyPatches(n, src, txn.Log); err != nil {
+		fmt.Fprintf(txn.Log, "# stalix-build: %v\n", err)
+		return err
+	}
 	for _, d := range []string{"home", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(txn.Build, d), 0o755); err != nil {
 			return err

@@ -53,6 +53,10 @@ func (n *Node) encode(script, seed string) []byte {
 		}
 		line("source", src)
 	}
+	// In order: a patch applies to what the ones before it left.
+	for _, p := range n.Patches {
+		line("patch", p.Name+" "+p.SHA256)
+	}
 	deps := make([]string, 0, len(n.Deps))
 	for _, d := range n.Deps {
 		deps = append(deps, d.Name+"@"+d.Target.Arch+" "+d.Hash)

@@ -21,6 +21,7 @@ type Node struct {
 	Toolchain string
 	Seed      bool // the sandbox gets the seed
 	Sources   []recipe.Source
+	Patches   []Patch // applied to /build/src in order, before the script
 	Options   map[string]any
 	Deps      []*Node // build inputs: tools, libs and the stage's implicit ones
 	Compiler  *Node   // the toolchain's compiler, one of Deps; nil for the seed's clang
@@ -178,10 +179,18 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	srcs, err := p.cfg.Repo.SourcesOf(rc, arch)
+	if err != nil {
+		return nil, err
+	}
+	patches, err := readPatches(rc)
+	if err != nil {
+		return nil, err
+	}
 	n := &Node{
 		Name: rc.Name, Version: rc.Version, Recipe: rc, Target: tgt,
 		Stage: st.Name, Toolchain: tc, Seed: st.Seed,
-		Sources: rc.Sources, Options: recipe.MergeOptions(rc.Options, p.options(rc.Name)),
+		Sources: srcs, Patches: patches, Options: recipe.MergeOptions(rc.Options, p.options(rc.Name)),
 	}
 	if p.prof.Kernel == rc.Name && len(p.prof.KernelConfig) > 0 {
 		n.Options["kernel_config"] = append([]string(nil), p.prof.KernelConfig...)

@@ -110,12 +110,18 @@ func Parse(path string, data []byte) (*Recipe, error) {
 			keys[i] = k.String()
 		}
 		line, col := keyPosition(data, und[0])
-		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, cxx, source, deps, options, target)",
+		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, cxx, source, sources_from, patches, deps, options, target)",
 			path, line, col, strings.Join(keys, ", "))
 	}
 	rc.File = path
 	rc.Dir = filepath.Dir(path)
 	rc.setLines(data)
+	if md.IsDefined("sources_from") {
+		rc.SourcesFromLine, _ = keyPosition(data, toml.Key{"sources_from"})
+	}
+	if md.IsDefined("patches") {
+		rc.PatchesLine, _ = keyPosition(data, toml.Key{"patches"})
+	}
 	if err := rc.validate(); err != nil {
 		return nil, err
 	}
@@ -208,4 +214,26 @@ func keyPosition(data []byte, key toml.Key) (int, int) {
 		}
 	}
 	return 1, 1
+}
+
+// SourcesOf is what rc (with its target's overrides applied) builds from
+// on arch: its own sources, or, with sources_from, those of the recipe it
+// names, followed in turn.
+func (r *Repo) SourcesOf(rc *Recipe, arch string) ([]Source, error) {
+	chain := []string{rc.Name}
+	cur := rc
+	for cur.SourcesFrom != "" {
+		from, err := r.Get(cur.SourcesFrom)
+		if err != nil {
+			return nil, fmt.Errorf("%s: sources_from: %w", cur.at(cur.SourcesFromLine), err)
+		}
+		chain = append(chain, from.Name)
+		for _, n := range chain[:len(chain)-1] {
+			if n == from.Name {
+				return nil, fmt.Errorf("%s: sources_from goes round: %s", cur.at(cur.SourcesFromLine), strings.Join(chain, " -> "))
+			}
+		}
+		cur = from.ForTarget(arch)
+	}
+	return cur.Sources, nil
 }

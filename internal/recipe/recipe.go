@@ -3,6 +3,7 @@ package recipe
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -69,11 +70,19 @@ type Recipe struct {
 	Stage       string `toml:"stage"`
 	// CXX says the recipe compiles C++: its stage's implicit_cxx packages
 	// (the C++ compiler and runtime) become inputs.
-	CXX     bool                `toml:"cxx"`
-	Sources []Source            `toml:"source"`
-	Deps    Deps                `toml:"deps"`
-	Options map[string]any      `toml:"options"`
-	Target  map[string]Override `toml:"target"`
+	CXX     bool     `toml:"cxx"`
+	Sources []Source `toml:"source"`
+	// SourcesFrom names the recipe whose sources this one builds from
+	// (busybox-tools builds busybox's tarball with another applet list).
+	SourcesFrom string `toml:"sources_from"`
+	// Patches are files in the recipe's directory, applied in order to
+	// /build/src before the script runs (internal/patch).
+	Patches []string `toml:"patches"`
+	// Lines of sources_from and patches in recipe.toml, for errors.
+	SourcesFromLine, PatchesLine int                 `toml:"-"`
+	Deps                         Deps                `toml:"deps"`
+	Options                      map[string]any      `toml:"options"`
+	Target                       map[string]Override `toml:"target"`
 
 	// Dir is the recipe's directory and File its recipe.toml, for errors
 	// and for resolving templates.
@@ -129,10 +138,37 @@ func (r *Recipe) validate() error {
 	case r.Version == "":
 		return fmt.Errorf("%s: missing version (add version = \"...\")", r.File)
 	}
-	for i, s := range r.allSources() {
+	all := r.allSources()
+	for i, s := range all {
 		if err := s.validate(); err != nil {
 			return fmt.Errorf("%s: source %d (%s): %w", r.at(s.Line), i+1, s.FileName(), err)
 		}
+	}
+	if r.SourcesFrom != "" {
+		switch {
+		case r.SourcesFrom == r.Name:
+			return fmt.Errorf("%s: sources_from names this recipe itself; name the recipe whose [[source]] tables to build from", r.at(r.SourcesFromLine))
+		case len(all) > 0:
+			return fmt.Errorf("%s: sources_from = %q takes all of %s's sources, and this recipe has [[source]] tables too (line %d): keep one or the other", r.at(r.SourcesFromLine), r.SourcesFrom, r.SourcesFrom, all[0].Line)
+		}
+	}
+	for _, p := range r.Patches {
+		if err := r.checkPatch(p); err != nil {
+			return fmt.Errorf("%s: patches: %w", r.at(r.PatchesLine), err)
+		}
+	}
+	return nil
+}
+
+// checkPatch wants a patch named by a clean path inside the recipe's
+// directory, and there.
+func (r *Recipe) checkPatch(name string) error {
+	if name == "" || filepath.IsAbs(name) || name != filepath.Clean(name) || name == ".." || strings.HasPrefix(name, "../") {
+		return fmt.Errorf("%q: name a file in %s by a path inside it, such as \"fix-foo.patch\"", name, r.Dir)
+	}
+	fi, err := os.Stat(filepath.Join(r.Dir, name))
+	if err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: no such file in %s (patches are files in the recipe's directory)", name, r.Dir)
 	}
 	return nil
 }
