@@ -51,6 +51,9 @@ type Builder struct {
 	// Hostname is what builds see; tests of reproducibility vary the
 	// outside, never this.
 	Hostname string
+	// Recipes are the recipe names, for suggesting one when a failed
+	// build's log shows pkg-config missing a library.
+	Recipes []string
 }
 
 // View is told what the scheduler does and closed when the run ends.
@@ -246,6 +249,13 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	}
 	if err := sandbox.Run(ctx, spec); err != nil {
 		fmt.Fprintf(txn.Log, "\n# stalix-build: build failed: %v\n", err)
+		if ctx.Err() != nil {
+			return err
+		}
+		if d := b.diagnose(n, txn.Log.Name()); d != "" {
+			fmt.Fprintf(txn.Log, "# stalix-build: %s\n", strings.ReplaceAll(d, "\n", "\n# stalix-build: "))
+			return fmt.Errorf("%s\n%w", d, err)
+		}
 		return err
 	}
 	err = policy.Apply(txn.Out, policy.Options{

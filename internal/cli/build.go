@@ -233,7 +233,7 @@ func buildPlan(ctx context.Context, e *Env, b *buildFlags, p *project, s *store.
 	}
 	bl := &build.Builder{
 		Store: s, Sources: f, Seed: seed, Jobs: b.jobs, KeepGoing: b.keepGoing,
-		View: newView(e),
+		View: newView(e), Recipes: p.repo.Names(),
 	}
 	err := bl.Run(ctx, pending)
 	var be *build.Error

@@ -22,7 +22,7 @@ func (s *Store) FindLog(name string) (string, error) {
 		if base == "build" {
 			base = filepath.Base(filepath.Dir(c))
 		}
-		if base != name && entryName(base) != name {
+		if base != name && EntryName(base) != name {
 			continue
 		}
 		st, err := os.Stat(c)
@@ -39,9 +39,9 @@ func (s *Store) FindLog(name string) (string, error) {
 	return best, nil
 }
 
-// entryName is the package name of a base "<hash>-<name>-<version>": the
+// EntryName is the package name of a base "<hash>-<name>-<version>": the
 // version is the last dash-separated part that starts with a digit.
-func entryName(base string) string {
+func EntryName(base string) string {
 	parts := strings.Split(base, "-")
 	if len(parts) < 3 {
 		return base

@@ -32,7 +32,7 @@ func build(t *testing.T, s *Store, base string, inputs ...string) {
 	}
 	os.WriteFile(filepath.Join(txn.Out, "file"), []byte(base), 0o644)
 	txn.Log.WriteString("building " + base + "\n")
-	if err := txn.Commit(Manifest{Name: entryName(base), Version: "1", Inputs: inputs}); err != nil {
+	if err := txn.Commit(Manifest{Name: EntryName(base), Version: "1", Inputs: inputs}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -199,8 +199,8 @@ func TestEntryName(t *testing.T) {
 		"abc-etc-base-1":         "etc-base",
 		"abc-seed-x86_64":        "seed",
 	} {
-		if got := entryName(base); got != want {
-			t.Errorf("entryName(%s) = %s, want %s", base, got, want)
+		if got := EntryName(base); got != want {
+			t.Errorf("EntryName(%s) = %s, want %s", base, got, want)
 		}
 	}
 }
