@@ -37,14 +37,7 @@ func tarball(t *testing.T, path, name string, files map[string]string) {
 // the sandbox by the toolchain, in parallel with progress lines. Each
 // output must be a static x86-64 ELF that runs and says its name.
 func TestOverlayCPrograms(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short mode: needs the seed and the toolchain")
-	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		t.Skip("needs apt-get to fetch the seed and toolchain sources")
-	}
-	bin := binary(t)
-	stalix(t, bin, "seed")
+	bin := seeded(t)
 	ov := t.TempDir()
 	src := t.TempDir()
 	// A fresh comment per run gives fresh hashes, so a warm store still

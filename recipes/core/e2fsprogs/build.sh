@@ -6,8 +6,9 @@ cron or systemd files. sysconfdir is /etc so a booted system reads /etc/mke2fs.c
 etc/, which the realm copies into /etc); the image step sets MKE2FS_CONFIG to its own file, so the
 host's /etc/mke2fs.conf plays no part there. Only the two programs are built and installed: "make
 install" would add headers, archives, man pages and the other tools.
-manifest.patch (ours, in patches) lets mke2fs take the tree as a list, -d @MANIFEST, instead of a directory,
-with the same result byte for byte; the image step then stages nothing (image/ext4/manifest.go).{% endcomment %}
+manifest.patch (ours, in patches) lets mke2fs take the tree as a list, -d @MANIFEST, instead of a
+directory, with the same result byte for byte; the image step then stages nothing
+(image/ext4/manifest.go).{% endcomment %}
 {% block configure_flags %}--sysconfdir=/etc \
   --disable-elf-shlibs --disable-bsd-shlibs --enable-libuuid --enable-libblkid \
   --disable-nls --disable-rpath --disable-fuse2fs --disable-uuidd --disable-fsck \

@@ -2,9 +2,10 @@
 # Regenerates the pkg-config golden logs with the host's real tools (pkgconf,
 # autoconf's PKG_CHECK_MODULES, meson, cmake's pkg_check_modules):
 #   apt-get install pkgconf autoconf meson cmake
-# The lld-*.log files are real failed build logs of the overlay in ../dup
-# (stalix-build build dupapp --recipes internal/build/testdata/dup), copied
-# from the store's .logs; TestDuplicateSymbolBuild rebuilds them live.
+# The lld-*.log files are real failed build logs (the store's .logs) of an
+# overlay like the one TestBadInputBuilds in cmd/stalix-build writes and
+# builds live: liba and libb both define list_init, and dupapp links both
+# (lld-duplicate-own.log: dupapp defines it too).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
