@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the host packages stalix-build needs and enables Debian source
 # packages (deb-src), which the fetcher uses to get pinned upstream tarballs.
+# git clones git sources; GNU patch and diff are the oracles of the patch tests.
 # Idempotent: does nothing when everything is already there.
 set -eu
 
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 e2fsprogs dosfstools mtools
-      cpio libarchive-tools gdisk fdisk zstd file busybox-static make"
+      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils"
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
