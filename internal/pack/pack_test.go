@@ -1,0 +1,140 @@
+package pack
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/profile"
+	"stalix.dev/stalix-build/internal/recipe"
+	"stalix.dev/stalix-build/internal/store"
+)
+
+// packer plans the plan package's test tree for x86_64 and fills a store
+// with a small fake output per node, as builds would have.
+func packer(t *testing.T, outputs profile.Outputs) *Packer {
+	t.Helper()
+	root := "../plan/testdata/tree"
+	repo, err := recipe.Open(filepath.Join(root, "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := plan.LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := &profile.Profile{
+		Name: "demo", File: "demo.toml", Targets: []string{"x86_64"}, Packages: []string{"hello"},
+		Hostname: "box", Init: "busybox-runit", Toolchain: "seed", Outputs: outputs,
+	}
+	pl, err := plan.ForProfile(plan.Config{Repo: repo, Stages: st, SeedHash: "s"}, prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openStore(t)
+	for _, n := range pl.Nodes {
+		txn, err := s.Begin(n.Base())
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(txn.Out, "bin"), 0o755)
+		os.WriteFile(filepath.Join(txn.Out, "bin", n.Name), []byte("#!/bin/sh\necho "+n.Name+"\n"), 0o755)
+		if err := txn.Commit(store.Manifest{Name: n.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &Packer{Store: s, Plan: pl, Profile: prof, Epoch: 1}
+}
+
+func openStore(t *testing.T) *store.Store {
+	s, err := store.Open(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var rootOnly = profile.Outputs{Initramfs: &profile.Initramfs{Compression: "gzip"}, Tar: &profile.Tar{}}
+
+// TestWrite writes the images and SHA256SUMS, which sha256sum -c accepts,
+// and leaves no temporary file behind.
+func TestWrite(t *testing.T) {
+	p := packer(t, rootOnly)
+	out := t.TempDir()
+	a, err := p.Write("x86_64", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(out, "demo-x86_64.initramfs.cpio.gz"), filepath.Join(out, "demo-x86_64.tar.zst")}
+	if got := a.Files(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("wrote %v, want %v", got, want)
+	}
+	if err := WriteSums(out); err != nil {
+		t.Fatal(err)
+	}
+	names := dir(t, out)
+	if strings.Join(names, " ") != "SHA256SUMS demo-x86_64.initramfs.cpio.gz demo-x86_64.tar.zst" {
+		t.Errorf("out holds %v", names)
+	}
+	if _, err := exec.LookPath("sha256sum"); err != nil {
+		t.Skip("needs sha256sum (coreutils) to check SHA256SUMS")
+	}
+	cmd := exec.Command("sha256sum", "-c", "SHA256SUMS")
+	cmd.Dir = out
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("sha256sum -c: %v\n%s", err, b)
+	}
+}
+
+// TestTwice: the images from a second store that lacks every package (it
+// is copied over) are the same, and a failing write names the store.
+func TestTwice(t *testing.T) {
+	p := packer(t, rootOnly)
+	res, err := p.Twice(openStore(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 {
+		t.Fatalf("compared %d images, want 2: %+v", len(res), res)
+	}
+	for _, r := range res {
+		if !r.Identical {
+			t.Errorf("%s differs: %+v", r.Name, r)
+		}
+	}
+	p = packer(t, profile.Outputs{Disk: &profile.Disk{Size: "64M", ESP: "32M"}})
+	_, err = p.Twice(openStore(t))
+	if err == nil || !strings.Contains(err.Error(), "from the first store") || !strings.Contains(err.Error(), "a disk needs a kernel") {
+		t.Errorf("a disk without a kernel: %v", err)
+	}
+}
+
+// TestDiskNeedsKernel fails before writing anything.
+func TestDiskNeedsKernel(t *testing.T) {
+	p := packer(t, profile.Outputs{Initramfs: &profile.Initramfs{Compression: "zstd"}, Disk: &profile.Disk{Size: "64M", ESP: "32M"}})
+	out := t.TempDir()
+	if _, err := p.Write("x86_64", out); err == nil || !strings.Contains(err.Error(), "demo.toml: a disk needs a kernel") {
+		t.Errorf("error = %v", err)
+	}
+	if names := dir(t, out); len(names) != 0 {
+		t.Errorf("out holds %v after a failed write", names)
+	}
+}
+
+func dir(t *testing.T, d string) []string {
+	des, err := os.ReadDir(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, de := range des {
+		names = append(names, de.Name())
+	}
+	sort.Strings(names)
+	return names
+}
