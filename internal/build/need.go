@@ -38,7 +38,8 @@ func Wants(nodes []*plan.Node) []fetch.Want {
 	var out []fetch.Want
 	for _, n := range nodes {
 		for _, s := range n.Sources {
-			out = append(out, fetch.Want{Recipe: n.Recipe.File, File: s.FileName(), URL: s.URL, SHA256: s.SHA256, Debian: s.Debian})
+			out = append(out, fetch.Want{Recipe: n.Recipe.File, File: s.FileName(), URL: s.URL, SHA256: s.SHA256, Debian: s.Debian,
+				Tree: s.Tree, Git: s.Git, Ref: s.Ref})
 		}
 	}
 	return out

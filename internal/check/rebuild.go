@@ -31,11 +31,34 @@ type Rebuild struct {
 	Main    *store.Store // holds the first builds and every input
 	Sources build.Sources
 	Seed    string
-	// After, when set, runs on the second store before it is removed:
-	// the images of a profile are composed there a second time.
-	After func(second *store.Store) error
+	// Images, when set, runs on the second store before it is removed:
+	// the images of a profile are written from it a second time and
+	// compared with those from the main store.
+	Images func(second *store.Store) ([]ImageResult, error)
 	// View makes the progress view of the rebuild.
 	View func(p *sched.Plan) build.View
+}
+
+// Report is what a check found: a verdict per package and per image.
+type Report struct {
+	Packages []Result      `json:"packages"`
+	Images   []ImageResult `json:"images,omitempty"`
+}
+
+// Bad counts the packages and images that are not reproducible.
+func (r *Report) Bad() int {
+	bad := 0
+	for _, p := range r.Packages {
+		if !p.Reproducible {
+			bad++
+		}
+	}
+	for _, i := range r.Images {
+		if !i.Identical {
+			bad++
+		}
+	}
+	return bad
 }
 
 // Variation says what the second build changes, for the report.
@@ -43,8 +66,9 @@ const Variation = "a fresh store in another host directory (on tmpfs when /dev/s
 	"a later wall clock, umask 077 and another locale in the calling process, and -j1 against -jN"
 
 // Run rebuilds nodes (which the main store already has) in a new store
-// and compares each with its first build.
-func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) ([]Result, error) {
+// and compares each with its first build, then the images. The report
+// holds what was compared even when the error says a step failed.
+func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) (*Report, error) {
 	dir, err := tempStoreDir()
 	if err != nil {
 		return nil, err
@@ -64,7 +88,7 @@ func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) ([]Result, error)
 
 	b := &build.Builder{Store: second, Inputs: r.Main, Sources: r.Sources, Seed: r.Seed, Jobs: 1, View: r.View}
 	runErr := b.Run(ctx, nodes)
-	var out []Result
+	rep := &Report{}
 	for _, n := range nodes {
 		res := Result{Name: n.Name, Version: n.Version, Target: n.Target.Arch, Out: n.Out()}
 		ma, errA := r.Main.ReadManifest(n.Base())
@@ -79,22 +103,22 @@ func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) ([]Result, error)
 		default:
 			files, err := CompareTrees(r.Main.Path(n.Base()), second.Path(n.Base()))
 			if err != nil {
-				return nil, err
+				return rep, err
 			}
 			res.Files = files
 			res.Diffoscope = diffoscope(r.Main.Path(n.Base()), second.Path(n.Base()))
 		}
-		out = append(out, res)
+		rep.Packages = append(rep.Packages, res)
 	}
 	if runErr != nil {
-		return out, fmt.Errorf("rebuild: %w", runErr)
+		return rep, fmt.Errorf("rebuild: %w", runErr)
 	}
-	if r.After != nil {
-		if err := r.After(second); err != nil {
-			return out, err
+	if r.Images != nil {
+		if rep.Images, err = r.Images(second); err != nil {
+			return rep, fmt.Errorf("images: %w", err)
 		}
 	}
-	return out, nil
+	return rep, nil
 }
 
 // tempStoreDir puts the second store somewhere else than the first, on a

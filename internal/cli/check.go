@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"stalix.dev/stalix-build/internal/check"
-	"stalix.dev/stalix-build/internal/plan"
-	"stalix.dev/stalix-build/internal/store"
 )
 
 func init() {
@@ -14,7 +12,7 @@ func init() {
 
 func runCheck(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlagSet(e, "check", "PROFILE|PKG [--target T] [--deep] [--json] [--skip PKG]...",
+	fs := newFlags(e, "check", "PROFILE|PKG [--target T] [--deep] [--json] [--skip PKG]...",
 		"Build, then rebuild into a fresh store with "+check.Variation+", and compare. Exit 1 on any difference.")
 	b.add(fs)
 	deep := fs.Bool("deep", false, "rebuild the whole build closure, not only the named packages")
@@ -22,76 +20,42 @@ func runCheck(e *Env, args []string) error {
 	noImages := fs.Bool("no-images", false, "for a profile, compare packages only")
 	var skip stringList
 	fs.Var(&skip, "skip", "leave this package out of the rebuild (repeatable), e.g. to fit a time limit")
-	ss, err := b.open(e, fs, args, false)
+	ss, err := b.open(e, fs, args, profileOrPkg)
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	ctx, p, pl, prof, s := ss.ctx, ss.p, ss.pl, ss.prof, ss.s
-
-	named := ss.wanted()
-	if _, err := buildPlan(ctx, e, &b, p, s, pl, named); err != nil {
-		return err
-	}
-	skipped := map[string]bool{}
-	for _, k := range skip {
-		skipped[k] = true
-	}
-	rebuild := map[*plan.Node]bool{}
-	for _, n := range named {
-		rebuild[n] = true
-	}
-	var nodes []*plan.Node
-	for _, n := range pl.Nodes { // plan order keeps dependencies first
-		if (*deep || rebuild[n]) && !skipped[n.Name] {
-			nodes = append(nodes, n)
-		}
-	}
-	var report struct {
-		Packages []check.Result      `json:"packages"`
-		Images   []check.ImageResult `json:"images,omitempty"`
-	}
-	rb := &check.Rebuild{Main: s, Sources: newFetcher(e, b.offline), Seed: s.Path(p.seedBase()), View: newView(e)}
-	if prof != nil && !*noImages {
-		mke2fs, err := imageTools(ctx, e, &b, p, s, prof)
+	rb := &check.Rebuild{Main: ss.s, Sources: newFetcher(e, b.offline), Seed: ss.s.Path(ss.p.SeedBase()), View: newView(e)}
+	if ss.prof != nil && !*noImages {
+		pk, err := ss.packer()
 		if err != nil {
 			return err
 		}
-		rb.After = func(second *store.Store) (err error) {
-			report.Images, err = imagesTwice(s, second, pl, prof, mke2fs)
-			return err
-		}
-	}
-	report.Packages, err = rb.Run(ctx, nodes)
-	if err != nil && report.Packages == nil {
+		rb.Images = pk.Twice
+	} else if err := ss.build(ss.pl, ss.wanted()); err != nil {
 		return err
 	}
-	bad := 0
-	for _, r := range report.Packages {
-		if !r.Reproducible {
-			bad++
+	rep, err := rb.Run(ss.ctx, check.Select(ss.pl, ss.wanted(), *deep, skip))
+	if rep != nil {
+		if *asJSON {
+			if err := printJSON(e, rep); err != nil {
+				return err
+			}
+		} else {
+			printCheck(e, rep)
 		}
 	}
-	for _, r := range report.Images {
-		if !r.Identical {
-			bad++
-		}
+	if err != nil {
+		return err
 	}
-	if *asJSON {
-		if err := printJSON(e, report); err != nil {
-			return err
-		}
-	} else {
-		printCheck(e, report.Packages, report.Images)
-	}
-	if bad > 0 {
-		return fmt.Errorf("%d of %d outputs are not reproducible", bad, len(report.Packages)+len(report.Images))
+	if bad := rep.Bad(); bad > 0 {
+		return fmt.Errorf("%d of %d outputs are not reproducible", bad, len(rep.Packages)+len(rep.Images))
 	}
 	return nil
 }
 
-func printCheck(e *Env, pkgs []check.Result, imgs []check.ImageResult) {
-	for _, r := range pkgs {
+func printCheck(e *Env, rep *check.Report) {
+	for _, r := range rep.Packages {
 		verdict := "reproducible"
 		if !r.Reproducible {
 			verdict = "DIFFERS"
@@ -110,7 +74,7 @@ func printCheck(e *Env, pkgs []check.Result, imgs []check.ImageResult) {
 			fmt.Fprintf(e.Stdout, "    diffoscope:\n%s\n", r.Diffoscope)
 		}
 	}
-	for _, r := range imgs {
+	for _, r := range rep.Images {
 		verdict := "identical"
 		if !r.Identical {
 			verdict = "DIFFERS"

@@ -103,6 +103,7 @@ type common struct {
 	overlays  stringList
 	root      string
 	toolchain string
+	targets   stringList // a verb that takes --target adds the flag
 }
 
 func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
@@ -115,17 +116,10 @@ func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
 	return fs
 }
 
-// flagSet wraps flag.FlagSet so verbs share one way to build theirs.
-type flagSet struct{ *flag.FlagSet }
-
-func newFlagSet(e *Env, name, args, summary string) flagSet {
-	return flagSet{newFlags(e, name, args, summary)}
-}
-
 func (c *common) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
 	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
-	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: found from the working directory, or $STALIX_ROOT)")
+	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: $STALIX_ROOT, or found from the working directory)")
 	fs.StringVar(&c.toolchain, "toolchain", "", "build with this toolchain from stages/stages.toml instead of the profile's (seed, toolchain2, toolchain3)")
 }
 
@@ -149,30 +143,16 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// projectRoot finds the directory holding stages/stages.toml.
-func (c *common) projectRoot(e *Env) (string, error) {
-	if c.root != "" {
-		return c.root, nil
-	}
-	if r := os.Getenv("STALIX_ROOT"); r != "" {
-		return r, nil
-	}
-	d := e.Dir
-	for {
-		if _, err := os.Stat(filepath.Join(d, "stages", "stages.toml")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no stages/stages.toml in %s or above: run from a stalix-build checkout or pass --root", e.Dir)
-		}
-		d = parent
-	}
-}
-
 // printJSON is every --json report: indented, one value, to stdout.
 func printJSON(e *Env, v any) error {
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+func absFrom(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }

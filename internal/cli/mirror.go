@@ -5,8 +5,11 @@ import (
 	"path/filepath"
 
 	"stalix.dev/stalix-build/bootstrap"
+	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/fetch"
+	"stalix.dev/stalix-build/internal/pack"
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/project"
 )
 
 func init() {
@@ -35,12 +38,12 @@ func runMirror(e *Env, args []string) error {
 	}
 	profiles := pos[1:]
 	if len(profiles) == 0 {
-		profiles, err = filepath.Glob(filepath.Join(p.root, "profiles", "*.toml"))
+		profiles, err = filepath.Glob(filepath.Join(p.Root, "profiles", "*.toml"))
 		if err != nil {
 			return err
 		}
 	}
-	ws, nodes, err := mirrorWants(e, p, profiles, *toolchains)
+	ws, nodes, err := mirrorWants(p, profiles, *toolchains)
 	if err != nil {
 		return err
 	}
@@ -59,18 +62,18 @@ func runMirror(e *Env, args []string) error {
 }
 
 // mirrorWants lists the seed's .debs and the sources of every node the
-// profiles plan, for all their targets, under the profile's toolchain and,
+// profiles plan, for all their targets, under the chosen toolchain and,
 // with toolchains, under every other one too; and the image step's own
 // tools, which image builds for the build host.
-func mirrorWants(e *Env, p *project, profiles []string, toolchains bool) ([]fetch.Want, int, error) {
-	es, err := bootstrap.ReadLock(p.seedLock())
+func mirrorWants(p *project.Project, profiles []string, toolchains bool) ([]fetch.Want, int, error) {
+	es, err := bootstrap.ReadLock(p.SeedLock())
 	if err != nil {
 		return nil, 0, err
 	}
-	ws := bootstrap.Wants(p.seedLock(), es)
-	tcs := []string{""}
+	ws := bootstrap.Wants(p.SeedLock(), es)
+	tcs := []string{p.Toolchain}
 	if toolchains {
-		for _, t := range p.stages.Toolchain {
+		for _, t := range p.Stages.Toolchain {
 			tcs = append(tcs, t.Name)
 		}
 	}
@@ -79,25 +82,32 @@ func mirrorWants(e *Env, p *project, profiles []string, toolchains bool) ([]fetc
 		for _, n := range pl.Nodes {
 			if !seen[n.Out()] {
 				seen[n.Out()] = true
-				ws = append(ws, wants([]*plan.Node{n})...)
+				ws = append(ws, build.Wants([]*plan.Node{n})...)
 			}
 		}
 	}
 	for _, tc := range tcs {
-		p.toolchain = tc
-		for _, prof := range profiles {
-			pl, _, err := p.planFor(e, prof, nil)
+		p.Toolchain = tc
+		for _, arg := range profiles {
+			prof, err := p.Resolve(arg)
+			if err != nil {
+				return nil, 0, err
+			}
+			pl, err := p.Plan(arg, prof, nil)
 			if err != nil {
 				return nil, 0, err
 			}
 			add(pl)
-		}
-		if _, err := p.repo.Get("e2fsprogs"); err == nil {
-			pl, err := plan.ForPackages(p.config(), plan.Host, "e2fsprogs")
+			if prof == nil {
+				continue
+			}
+			tools, err := pack.Tools(p.Config(), prof)
 			if err != nil {
 				return nil, 0, err
 			}
-			add(pl)
+			if tools != nil {
+				add(tools)
+			}
 		}
 	}
 	return ws, len(seen), nil

@@ -13,16 +13,13 @@ func init() {
 // user cache directory, so its paths are not /ix/store on the host.
 func runPath(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlagSet(e, "path", "PKG [--target T]", "Print where PKG's store entry is on this machine. Exit 1 when the store lacks it (build it first).")
+	fs := newFlags(e, "path", "PKG [--target T]", "Print where PKG's store entry is on this machine. Exit 1 when the store lacks it (build it first).")
 	b.add(fs)
-	ss, err := b.open(e, fs, args, false)
+	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PKG", pkg: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
-	if ss.prof != nil {
-		return usagef("want a package, not a profile")
-	}
 	n := ss.pl.Roots[ss.pl.Targets[0]][0]
 	if !ss.s.Has(n.Base()) {
 		return fmt.Errorf("%s is not in the store %s: run stalix-build build %s", n.ID(), ss.s.Dir, n.Name)

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"strings"
-
-	"stalix.dev/stalix-build/internal/plan"
 )
 
 func init() {
@@ -19,19 +16,17 @@ func runPlan(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "plan", "PROFILE|PKG [--target T] [--json]", "List the nodes in build order: name, version, store path, and whether the store has it.")
 	c.add(fs)
-	var targets stringList
-	fs.Var(&targets, "target", "target architecture (repeatable; default: the profile's targets)")
+	fs.Var(&c.targets, "target", "target architecture (repeatable; default: the profile's targets)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	_, pl, _, err := c.planned(e, fs, args, 1, "one PROFILE or PKG", &targets)
+	ss, err := c.open(e, fs, args, profileOrPkg)
 	if err != nil {
 		return err
 	}
-	s, err := c.openStore()
-	if err != nil {
-		return err
+	defer ss.close()
+	pl := ss.pl
+	for _, n := range pl.Nodes {
+		n.Cached = ss.s.Has(n.Base())
 	}
-	defer s.Close()
-	markCached(pl, s)
 	if *asJSON {
 		type row struct {
 			Name      string `json:"name"`
@@ -64,12 +59,13 @@ func runGraph(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "graph", "PROFILE [--target T]", "Print the build graph as Graphviz DOT (edges point from a node to what it needs).")
 	c.add(fs)
-	var targets stringList
-	fs.Var(&targets, "target", "target architecture (repeatable)")
-	_, pl, _, err := c.planned(e, fs, args, 1, "one PROFILE", &targets)
+	fs.Var(&c.targets, "target", "target architecture (repeatable)")
+	ss, err := c.open(e, fs, args, takes{n: 1, want: "one PROFILE"})
 	if err != nil {
 		return err
 	}
+	defer ss.close()
+	pl := ss.pl
 	var b strings.Builder
 	b.WriteString("digraph stalix {\n  rankdir=LR;\n")
 	for _, n := range pl.Nodes {
@@ -92,13 +88,15 @@ func runWhy(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "why", "PROFILE PKG", "Show one dependency path from the profile's packages to PKG.")
 	c.add(fs)
-	p, pl, pos, err := c.planned(e, fs, args, 2, "PROFILE and PKG", nil)
+	ss, err := c.open(e, fs, args, takes{n: 2, want: "PROFILE and PKG"})
 	if err != nil {
 		return err
 	}
-	path := pl.Why(pos[1])
+	defer ss.close()
+	pos := ss.args
+	path := ss.pl.Why(pos[1])
 	if path == nil {
-		if _, err := p.repo.Get(pos[1]); err != nil {
+		if _, err := ss.p.Repo.Get(pos[1]); err != nil {
 			return err
 		}
 		return fmt.Errorf("%s does not need %s", pos[0], pos[1])
@@ -115,40 +113,16 @@ func runRender(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "render", "PKG [--target T]", "Print the build script of PKG as the sandbox runs it.")
 	c.add(fs)
-	target := stringList{"x86_64"}
-	fs.Func("target", "target architecture (default x86_64)", func(v string) error { target = stringList{v}; return nil })
-	_, pl, _, err := c.planned(e, fs, args, 1, "one PKG", &target)
+	c.targets = stringList{"x86_64"}
+	fs.Func("target", "target architecture (default x86_64)", func(v string) error { c.targets = stringList{v}; return nil })
+	ss, err := c.open(e, fs, args, takes{n: 1, want: "one PKG", pkg: true})
 	if err != nil {
 		return err
 	}
+	defer ss.close()
 	// The root, not the first node of that name: with --toolchain the plan
 	// also holds the package as built by the toolchains before.
-	n := pl.Roots[target[0]][0]
+	n := ss.pl.Roots[c.targets[0]][0]
 	fmt.Fprintf(e.Stdout, "# %s\n%s", n.Out(), n.Script)
 	return nil
-}
-
-// planned parses args, wants n positional arguments (the first a PROFILE
-// or PKG) and plans the first for targets.
-func (c *common) planned(e *Env, fs *flag.FlagSet, args []string, n int, want string, targets *stringList) (*project, *plan.Plan, []string, error) {
-	pos, err := parse(fs, args)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if len(pos) != n {
-		return nil, nil, nil, usagef("want %s", want)
-	}
-	p, err := c.load(e)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var ts []string
-	if targets != nil {
-		ts = *targets
-	}
-	pl, _, err := p.planFor(e, pos[0], ts)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return p, pl, pos, nil
 }

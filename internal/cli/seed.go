@@ -32,13 +32,13 @@ func runSeed(e *Env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	base := p.seedBase()
+	base := p.SeedBase()
 	if !s.Has(base) {
-		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", p.seedLock())
+		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", p.SeedLock())
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	path, err := bootstrap.Import(ctx, s, base, plan.Host, p.seedLock(), newFetcher(e, false))
+	path, err := bootstrap.Import(ctx, s, base, plan.Host, p.SeedLock(), newFetcher(e, false))
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func runSeedUpdate(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lock := p.seedLock()
+	lock := p.SeedLock()
 	cur, err := bootstrap.ReadLock(lock)
 	if err != nil {
 		return err
@@ -71,13 +71,13 @@ func runSeedUpdate(e *Env, args []string) error {
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	es, err := bootstrap.Update(ctx, filepath.Join(p.root, "bootstrap", "seed.list"), "amd64", keep)
+	es, err := bootstrap.Update(ctx, filepath.Join(p.Root, "bootstrap", "seed.list"), "amd64", keep)
 	if err != nil {
 		return err
 	}
 	changes := bootstrap.Diff(cur, es)
 	if len(changes) == 0 {
-		fmt.Fprintf(e.Stdout, "seed update: nothing changed; %d packages; seed %s\n", len(cur), p.seed)
+		fmt.Fprintf(e.Stdout, "seed update: nothing changed; %d packages; seed %s\n", len(cur), p.SeedHash)
 		return nil
 	}
 	for _, ch := range changes {

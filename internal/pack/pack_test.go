@@ -10,7 +10,7 @@ import (
 
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/profile"
-	"stalix.dev/stalix-build/internal/recipe"
+	"stalix.dev/stalix-build/internal/project"
 	"stalix.dev/stalix-build/internal/store"
 )
 
@@ -18,12 +18,7 @@ import (
 // with a small fake output per node, as builds would have.
 func packer(t *testing.T, outputs profile.Outputs) *Packer {
 	t.Helper()
-	root := "../plan/testdata/tree"
-	repo, err := recipe.Open(filepath.Join(root, "recipes"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := plan.LoadStages(filepath.Join(root, "stages", "stages.toml"))
+	pr, err := project.Open(project.Options{Root: "../plan/testdata/tree"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +26,7 @@ func packer(t *testing.T, outputs profile.Outputs) *Packer {
 		Name: "demo", File: "demo.toml", Targets: []string{"x86_64"}, Packages: []string{"hello"},
 		Hostname: "box", Init: "busybox-runit", Toolchain: "seed", Outputs: outputs,
 	}
-	pl, err := plan.ForProfile(plan.Config{Repo: repo, Stages: st, SeedHash: "s"}, prof)
+	pl, err := plan.ForProfile(pr.Config(), prof)
 	if err != nil {
 		t.Fatal(err)
 	}
