@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -148,4 +149,53 @@ func checkELFs(t *testing.T, tarball, arch string) {
 		t.Errorf("%s holds no ELF file at all", tarball)
 	}
 	t.Logf("%s: %d ELF files, all %s and static", filepath.Base(tarball), n, arch)
+}
+
+// TestBootBuildsOneTarget: boot without --target boots the profile's first
+// target, so it builds that one only. The kernel is a stand-in QEMU cannot
+// boot (or QEMU is missing): boot fails after building, either way.
+func TestBootBuildsOneTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	root, storeDir := project(t, 1)
+	files := map[string]string{
+		"recipes/t/kern/recipe.toml": "name = \"kern\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/kern/build.sh":    "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/boot\necho not a kernel > $out/boot/vmlinuz\n{% endblock %}\n",
+		"profiles/two.toml":          "name = \"two\"\ntargets = [\"x86_64\", \"aarch64\"]\nkernel = \"kern\"\npackages = [\"n0\"]\n[outputs.initramfs]\n",
+	}
+	for p, s := range files {
+		p = filepath.Join(root, p)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := binary(t)
+	common := []string{"--root", root, "--store", storeDir}
+	cmd := exec.Command(bin, append([]string{"boot", "two", "--check", "--timeout", "20s", "--out", t.TempDir()}, common...)...)
+	cmd.Env = append(os.Environ(), "STALIX_SOURCES="+filepath.Join(storeDir, "..", "sources"))
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "boot check of initramfs") {
+		t.Fatalf("boot of a stand-in kernel: %v\n%s", err, out)
+	}
+	plan, err := exec.Command(bin, append([]string{"plan", "two", "--json"}, common...)...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes []struct {
+		Name, Target string
+		Cached       bool
+	}
+	if err := json.Unmarshal(plan, &nodes); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if n.Cached != (n.Target == "x86_64") {
+			t.Errorf("%s@%s: in the store %v; boot should build x86_64 only", n.Name, n.Target, n.Cached)
+		}
+	}
+	if len(nodes) != 4 {
+		t.Errorf("planned %d nodes, want n0 and kern for each target", len(nodes))
+	}
 }

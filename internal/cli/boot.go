@@ -16,7 +16,7 @@ func init() {
 func runBoot(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "boot", "PROFILE [--target T] [--disk|--initramfs] [--check] [--kvm]",
-		"Build the images if needed and boot one under QEMU with the serial console here. --check logs in, "+
+		"Build the images of one target (--target, else the profile's first) if needed and boot one under QEMU with the serial console here. --check logs in, "+
 			"checks uname -m, /etc/os-release and the store, powers off, and fails with the console log otherwise.")
 	b.add(fs)
 	useDisk := fs.Bool("disk", false, "boot the GPT disk through UEFI firmware")
@@ -26,16 +26,14 @@ func runBoot(e *Env, args []string) error {
 	outDir := fs.String("out", "out", "directory for the images")
 	timeout := fs.Duration("timeout", 10*time.Minute, "how long --check waits for each step")
 	write := fs.Bool("write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
-	ss, err := b.open(e, fs, args, oneProfile)
+	// One target, --target or else the profile's first, and only it is built.
+	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PROFILE", profile: true, one: true})
 	if err != nil {
 		return err
 	}
 	defer ss.close()
 	if *useDisk && *useInitramfs {
 		return usagef("--disk and --initramfs exclude each other")
-	}
-	if len(b.targets) > 1 {
-		return usagef("boot one target at a time")
 	}
 	ctx, prof, arch := ss.ctx, ss.prof, ss.pl.Targets[0]
 	pk, err := ss.packer()

@@ -53,6 +53,8 @@ func TestVerbs(t *testing.T) {
 		{"compare unknown toolchain", []string{"compare", "hello", "--by", "seed", "--by", "t9"}, 1, "", `--by: unknown toolchain "t9"`},
 		{"path not built", []string{"path", "libz"}, 1, "", "libz@x86_64 is not in the store"},
 		{"path of a profile", []string{"path", "demo"}, 2, "", "want a package"},
+		{"boot two targets", []string{"boot", "demo", "--target", "x86_64", "--target", "aarch64"}, 2, "", "boot one target at a time"},
+		{"boot a package", []string{"boot", "libz"}, 2, "", "libz is a package; this command wants a profile"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -70,7 +70,7 @@ func (c *common) open(e *Env, fs *flag.FlagSet, args []string, t takes) (*sessio
 	}
 	targets := c.targets
 	if t.one && len(targets) > 1 {
-		return nil, usagef("one --target at a time")
+		return nil, usagef("boot one target at a time")
 	}
 	if t.one && len(targets) == 0 && prof != nil {
 		targets = prof.Targets[:1]
