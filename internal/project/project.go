@@ -50,9 +50,11 @@ func Open(o Options) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{Root: root, Repo: repo, Stages: st, Toolchain: o.Toolchain, dir: o.Dir}
+	// Every seed-stage hash names the seed by its lock: planning without
+	// it would name a seed no one can fetch.
 	p.SeedHash, err = bootstrap.LockHash(p.SeedLock())
 	if err != nil {
-		p.SeedHash = "unlocked"
+		return nil, fmt.Errorf("seed lock: %w (it pins the seed; see bootstrap/README.md to regenerate it)", err)
 	}
 	return p, nil
 }
@@ -85,9 +87,6 @@ func (p *Project) SeedLock() string {
 
 // SeedBase names the seed's store entry after its lock.
 func (p *Project) SeedBase() string {
-	if len(p.SeedHash) < 32 {
-		return "0000000000000000-seed-" + plan.Host + "-unlocked"
-	}
 	return p.SeedHash[:32] + "-seed-" + plan.Host
 }
 

@@ -1,0 +1,43 @@
+package project
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSeedLock: a missing or broken seed lock stops the load with an
+// error naming the file, rather than planning with a seed nobody can fetch.
+func TestSeedLock(t *testing.T) {
+	good := "busybox-static 1:1.35.0-4 amd64 " + strings.Repeat("0", 64) + " 1\n"
+	cases := []struct {
+		name, lock, err string
+	}{
+		{"missing", "", "bootstrap/seed-x86_64.lock: no such file or directory"},
+		{"five fields", "busybox-static 1:1.35.0-4 amd64\n", "bootstrap/seed-x86_64.lock: line 1: want NAME VERSION ARCH SHA256 SIZE, got 3 fields"},
+		{"empty", "# nothing pinned\n", "bootstrap/seed-x86_64.lock: no packages"},
+		{"good", good, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			os.MkdirAll(filepath.Join(root, "recipes"), 0o755)
+			os.MkdirAll(filepath.Join(root, "stages"), 0o755)
+			os.WriteFile(filepath.Join(root, "stages", "stages.toml"), []byte("[[stage]]\nname = \"world\"\nseed = true\n"), 0o644)
+			if c.lock != "" {
+				os.MkdirAll(filepath.Join(root, "bootstrap"), 0o755)
+				os.WriteFile(filepath.Join(root, "bootstrap", "seed-x86_64.lock"), []byte(c.lock), 0o644)
+			}
+			p, err := Open(Options{Root: root})
+			switch {
+			case c.err == "" && err != nil:
+				t.Fatal(err)
+			case c.err == "" && !strings.HasSuffix(p.SeedBase(), "-seed-x86_64"):
+				t.Errorf("seed entry %q", p.SeedBase())
+			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+				t.Errorf("error = %v, want it to contain %q", err, c.err)
+			}
+		})
+	}
+}
