@@ -133,6 +133,11 @@ func LockHash(lockPath string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return HashEntries(es), nil
+}
+
+// HashEntries is LockHash of a lock already parsed.
+func HashEntries(es []Entry) string {
 	h := sha256.Sum256(FormatLock("", es))
-	return hex.EncodeToString(h[:]), nil
+	return hex.EncodeToString(h[:])
 }

@@ -57,6 +57,11 @@ func LoadStages(path string) (*Stages, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ParseStages(path, data)
+}
+
+// ParseStages decodes stages.toml text; path is for errors.
+func ParseStages(path string, data []byte) (*Stages, error) {
 	var s Stages
 	if _, err := toml.Decode(string(data), &s); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -3,6 +3,7 @@ package profile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"strconv"
@@ -75,6 +76,16 @@ func Load(path string) (*Profile, error) {
 		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// LoadFS reads and checks the profile at path in fsys; name is what
+// errors call the file.
+func LoadFS(fsys fs.FS, path, name string) (*Profile, error) {
+	data, err := fs.ReadFile(fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(name, data)
 }
 
 // Parse decodes profile TOML; path is for errors.

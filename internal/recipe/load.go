@@ -3,6 +3,7 @@ package recipe
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,54 +16,89 @@ import (
 // TemplatesDir is the directory in a recipe tree that holds shared templates.
 const TemplatesDir = "_templates"
 
+// Tree is one recipe tree: its files, and the name that stands for its
+// root in errors and template names (a host directory, or a name for a
+// tree built into the binary).
+type Tree struct {
+	FS   fs.FS
+	Name string
+}
+
+// path is the name of the tree's file rel, as errors show it.
+func (t Tree) path(rel string) string { return t.Name + "/" + rel }
+
 // Repo is a set of recipe trees. Later trees (overlays) shadow earlier ones.
 type Repo struct {
-	Roots   []string
+	Trees   []Tree
 	recipes map[string]*Recipe
 }
 
-// Open loads every recipe under base and then under each overlay; an
-// overlay's recipe replaces the built-in one of the same name.
+// Open loads every recipe under the directory base and then under each
+// overlay directory; an overlay's recipe replaces the built-in one of the
+// same name.
 func Open(base string, overlays ...string) (*Repo, error) {
+	var trees []Tree
+	for _, d := range append([]string{base}, overlays...) {
+		t, err := DirTree(d)
+		if err != nil {
+			return nil, err
+		}
+		trees = append(trees, t)
+	}
+	return OpenTrees(trees...)
+}
+
+// DirTree is the recipe tree in the host directory dir. Its files are
+// read through an os.Root, so no symlink leads a template out of it.
+func DirTree(dir string) (Tree, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Tree{}, err
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return Tree{}, fmt.Errorf("recipe tree %s does not exist", abs)
+	case err != nil:
+		return Tree{}, err
+	case !st.IsDir():
+		return Tree{}, fmt.Errorf("recipe tree %s is not a directory", abs)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return Tree{}, err
+	}
+	return Tree{FS: root.FS(), Name: abs}, nil
+}
+
+// OpenTrees loads every recipe of the first tree and then of each later
+// one, which shadows the earlier ones.
+func OpenTrees(trees ...Tree) (*Repo, error) {
 	r := &Repo{recipes: map[string]*Recipe{}}
-	for i, root := range append([]string{base}, overlays...) {
-		abs, err := filepath.Abs(root)
+	for i, t := range trees {
+		found, err := loadTree(t)
 		if err != nil {
 			return nil, err
 		}
-		found, err := loadTree(abs)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 && len(found) == 0 && !hasTemplates(abs) {
-			return nil, fmt.Errorf("recipe overlay %s holds no recipes (expected <category>/<name>/recipe.toml)", root)
+		if i > 0 && len(found) == 0 && !hasTemplates(t) {
+			return nil, fmt.Errorf("recipe overlay %s holds no recipes (expected <category>/<name>/recipe.toml)", t.Name)
 		}
 		for _, rc := range found {
 			r.recipes[rc.Name] = rc
 		}
-		r.Roots = append(r.Roots, abs)
+		r.Trees = append(r.Trees, t)
 	}
 	return r, nil
 }
 
-func hasTemplates(root string) bool {
-	st, err := os.Stat(filepath.Join(root, TemplatesDir))
+func hasTemplates(t Tree) bool {
+	st, err := fs.Stat(t.FS, TemplatesDir)
 	return err == nil && st.IsDir()
 }
 
-// loadTree reads <root>/<category>/<name>/recipe.toml in sorted order.
-func loadTree(root string) ([]*Recipe, error) {
-	st, err := os.Stat(root)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("recipe tree %s does not exist", root)
-		}
-		return nil, err
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("recipe tree %s is not a directory", root)
-	}
-	files, err := filepath.Glob(filepath.Join(root, "*", "*", "recipe.toml"))
+// loadTree reads <category>/<name>/recipe.toml of t in sorted order.
+func loadTree(t Tree) ([]*Recipe, error) {
+	files, err := fs.Glob(t.FS, "*/*/recipe.toml")
 	if err != nil {
 		return nil, err
 	}
@@ -70,14 +106,18 @@ func loadTree(root string) ([]*Recipe, error) {
 	byName := map[string]*Recipe{}
 	var out []*Recipe
 	for _, f := range files {
-		if strings.HasPrefix(filepath.Base(filepath.Dir(filepath.Dir(f))), "_") {
+		if strings.HasPrefix(f, "_") {
 			continue
 		}
-		rc, err := LoadFile(f)
+		data, err := fs.ReadFile(t.FS, f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.path(f), err)
+		}
+		rc, err := Parse(t.path(f), data)
 		if err != nil {
 			return nil, err
 		}
-		rc.Root = root
+		rc.Root = t.Name
 		if prev, ok := byName[rc.Name]; ok {
 			return nil, fmt.Errorf("duplicate recipe %q: %s has version %s, %s has version %s; remove or rename one",
 				rc.Name, prev.File, prev.Version, rc.File, rc.Version)

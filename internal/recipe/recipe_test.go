@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestParse(t *testing.T) {
@@ -93,5 +94,86 @@ func TestNoHTMLEscaping(t *testing.T) {
 	}
 	if want := `echo "a="b c" <d> & 'e'"`; out != want {
 		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+// TestTreeFS renders from a tree that is no host directory, as the one
+// built into the binary: templates resolve inside it, and errors name its
+// files by the tree's name.
+func TestTreeFS(t *testing.T) {
+	tree := fstest.MapFS{
+		"_templates/base.sh":     {Data: []byte("set -e\n{% block build %}{% endblock %}\n")},
+		"c/q/recipe.toml":        {Data: []byte("name = \"q\"\nversion = \"1\"\n")},
+		"c/q/build.sh":           {Data: []byte(`{% extends "base.sh" %}{% block build %}{% include "part.sh" %}{% endblock %}`)},
+		"c/q/part.sh":            {Data: []byte("echo {{ name }}\n")},
+		"c/bad/recipe.toml":      {Data: []byte("name = \"bad\"\nversion = \"1\"\n")},
+		"c/bad/build.sh":         {Data: []byte(`{% extends "base.sh" %}{% block build %}{% include "../../../x" %}{% endblock %}`)},
+		"c/typo/recipe.toml":     {Data: []byte("name = \"typo\"\nversion = \"1\"\n")},
+		"c/typo/build.sh":        {Data: []byte("{% if %}\n")},
+		"c/missing/recipe.toml":  {Data: []byte("name = \"missing\"\nversion = \"1\"\n")},
+		"c/missing/build.sh":     {Data: []byte(`{% extends "nope.sh" %}`)},
+		"c/broken/recipe.toml":   {Data: []byte("name = \"broken\"\nversoin = \"1\"\n")},
+		"_c/skipped/recipe.toml": {Data: []byte("not toml at all")},
+	}
+	if _, err := OpenTrees(Tree{FS: tree, Name: "<embedded>/recipes"}); err == nil || !strings.Contains(err.Error(), "<embedded>/recipes/c/broken/recipe.toml:2:1: unknown key versoin") {
+		t.Fatalf("broken recipe: %v", err)
+	}
+	delete(tree, "c/broken/recipe.toml")
+	repo, err := OpenTrees(Tree{FS: tree, Name: "<embedded>/recipes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, out, err string }{
+		{"q", "set -e\necho q\n\n", ""},
+		{"bad", "", "template <embedded>/recipes/../x is outside the recipe trees"},
+		{"typo", "", "<embedded>/recipes/c/typo/build.sh:1:"},
+		{"missing", "", "template nope.sh not found"},
+	}
+	for _, c := range cases {
+		rc, err := repo.Get(c.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.Render(rc, Context{Name: c.name})
+		if out != c.out || (c.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%s: got %q, %v; want %q, %q", c.name, out, err, c.out, c.err)
+		}
+	}
+}
+
+// TestSymlinkOut: a template that is a symlink out of a host tree does
+// not render; one to another file of the tree does.
+func TestSymlinkOut(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
+	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(`{% include "in.sh" %}{% include "out.sh" %}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "c", "q", "real.sh"), []byte("echo in\n"), 0o644)
+	os.Symlink("real.sh", filepath.Join(dir, "c", "q", "in.sh"))
+	secret := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(secret, []byte("echo secret\n"), 0o644)
+	os.Symlink(secret, filepath.Join(dir, "c", "q", "out.sh"))
+	repo, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := repo.Get("q")
+	out, err := r.Render(rc, Context{})
+	if err == nil || !strings.Contains(err.Error(), "out.sh cannot be read") || strings.Contains(out, "secret") {
+		t.Errorf("a symlink out of the tree rendered: %q, %v", out, err)
+	}
+	os.Remove(filepath.Join(dir, "c", "q", "out.sh"))
+	os.WriteFile(filepath.Join(dir, "c", "q", "out.sh"), nil, 0o644)
+	r, _ = NewRenderer(repo)
+	if out, err := r.Render(rc, Context{}); err != nil || out != "echo in\n" {
+		t.Errorf("a symlink inside the tree: %q, %v", out, err)
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -82,7 +83,7 @@ func NewRenderer(r *Repo) (*Renderer, error) {
 	// Scripts are shell, not HTML: a quote in an option must reach the
 	// script as a quote. pongo2 only offers this switch process-wide.
 	pongo2.SetAutoescape(false)
-	l := &loader{roots: r.Roots}
+	l := &loader{trees: r.Trees}
 	set := pongo2.NewSet("recipes", l)
 	// ssi reads any file as text; include and extends go through the loader.
 	if err := set.BanTag("ssi"); err != nil {
@@ -95,17 +96,17 @@ func NewRenderer(r *Repo) (*Renderer, error) {
 
 // Render returns the rendered build.sh of rc for ctx.
 func (r *Renderer) Render(rc *Recipe, ctx Context) (string, error) {
-	path := filepath.Join(rc.Dir, BuildScript)
+	name := rc.Dir + "/" + BuildScript
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.loader.last = nil
-	tpl, err := r.set.FromCache(path)
+	tpl, err := r.set.FromCache(name)
 	if err != nil {
-		return "", r.loadError(path, err)
+		return "", r.loadError(name, err)
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteWriter(ctx.value(), &buf); err != nil {
-		return "", r.loadError(path, err)
+		return "", r.loadError(name, err)
 	}
 	return buf.String(), nil
 }
@@ -138,79 +139,81 @@ func templateError(path string, err error) error {
 	return fmt.Errorf("%s: %w", path, err)
 }
 
-// loader resolves template names inside the recipe trees only: first next to
-// the including file, then in each tree's _templates, overlays first.
+// loader resolves template names inside the recipe trees only: first next
+// to the including file, then in each tree's _templates, overlays first. A
+// name is a tree's name joined with a path inside it (Tree.path).
 type loader struct {
-	roots []string
+	trees []Tree
 	last  error // why the last Get failed; guarded by Renderer.mu
-	// real holds the roots with symlinks resolved, and seen the verdicts
-	// of inside, both filled lazily; guarded by Renderer.mu.
-	real []string
-	seen map[string]bool
+}
+
+// locate splits name into its tree and a valid path inside it.
+func (l *loader) locate(name string) (Tree, string, bool) {
+	for _, t := range l.trees {
+		if rel, ok := strings.CutPrefix(name, t.Name+"/"); ok && fs.ValidPath(rel) {
+			return t, rel, true
+		}
+	}
+	return Tree{}, "", false
 }
 
 func (l *loader) Abs(base, name string) string {
+	// pongo2 passes what Abs returned through Abs again: a name under a
+	// tree's name is final, even one that leaves the tree (Get refuses it).
+	for _, t := range l.trees {
+		if strings.HasPrefix(name, t.Name+"/") {
+			return name
+		}
+	}
 	if filepath.IsAbs(name) {
-		return filepath.Clean(name)
+		return name
 	}
 	var tries []string
-	if base != "" {
-		tries = append(tries, filepath.Join(filepath.Dir(base), name))
+	if t, rel, ok := l.locate(base); ok {
+		tries = append(tries, t.path(path.Join(path.Dir(rel), name)))
 	}
-	for i := len(l.roots) - 1; i >= 0; i-- {
-		tries = append(tries, filepath.Join(l.roots[i], TemplatesDir, name))
+	for i := len(l.trees) - 1; i >= 0; i-- {
+		tries = append(tries, l.trees[i].path(path.Join(TemplatesDir, name)))
 	}
+	// The first candidate that exists, or fails otherwise than by not
+	// existing; else the first that leaves its tree, for Get to refuse;
+	// else the last, for Get to report missing.
+	out := ""
 	for _, p := range tries {
-		// Stat first: most candidates do not exist, and inside costs a
-		// symlink walk.
-		if _, err := os.Stat(p); err == nil && l.inside(p) {
+		t, rel, ok := l.locate(p)
+		if !ok {
+			if out == "" {
+				out = p
+			}
+			continue
+		}
+		if _, err := fs.Stat(t.FS, rel); !errors.Is(err, fs.ErrNotExist) {
 			return p
 		}
 	}
-	if len(tries) > 0 {
+	switch {
+	case out != "":
+		return out
+	case len(tries) > 0:
 		return tries[len(tries)-1]
 	}
 	return name
 }
 
-func (l *loader) Get(path string) (io.Reader, error) {
-	if !l.inside(path) {
-		l.last = fmt.Errorf("template %s is outside the recipe trees; templates may only come from the recipe's directory or %s/", path, TemplatesDir)
+func (l *loader) Get(name string) (io.Reader, error) {
+	t, rel, ok := l.locate(name)
+	if !ok {
+		l.last = fmt.Errorf("template %s is outside the recipe trees; templates may only come from the recipe's directory or %s/", name, TemplatesDir)
 		return nil, l.last
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		l.last = fmt.Errorf("template %s not found (looked next to the recipe and in %s/ of each recipe tree)", filepath.Base(path), TemplatesDir)
+	data, err := fs.ReadFile(t.FS, rel)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		l.last = fmt.Errorf("template %s not found (looked next to the recipe and in %s/ of each recipe tree)", path.Base(rel), TemplatesDir)
+		return nil, l.last
+	case err != nil:
+		l.last = fmt.Errorf("template %s cannot be read: %w (templates may only come from the recipe trees)", name, err)
 		return nil, l.last
 	}
 	return bytes.NewReader(data), nil
-}
-
-// inside reports whether p, with symlinks resolved, lies in one of the roots.
-func (l *loader) inside(p string) bool {
-	if v, ok := l.seen[p]; ok {
-		return v
-	}
-	if l.real == nil {
-		l.seen = map[string]bool{}
-		for _, root := range l.roots {
-			rr, err := filepath.EvalSymlinks(root)
-			if err != nil {
-				rr = root
-			}
-			l.real = append(l.real, rr)
-		}
-	}
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		real = filepath.Clean(p)
-	}
-	ok := false
-	for _, rr := range l.real {
-		if rel, err := filepath.Rel(rr, real); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-			ok = true
-		}
-	}
-	l.seen[p] = ok
-	return ok
 }
