@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/build"
@@ -38,7 +37,7 @@ func runMirror(e *Env, args []string) error {
 	}
 	profiles := pos[1:]
 	if len(profiles) == 0 {
-		profiles, err = filepath.Glob(filepath.Join(p.Root, "profiles", "*.toml"))
+		profiles, err = p.Profiles()
 		if err != nil {
 			return err
 		}
@@ -66,11 +65,11 @@ func runMirror(e *Env, args []string) error {
 // with toolchains, under every other one too; and the image step's own
 // tools, which image builds for the build host.
 func mirrorWants(p *project.Project, profiles []string, toolchains bool) ([]fetch.Want, int, error) {
-	es, err := bootstrap.ReadLock(p.SeedLock())
+	es, lock, err := p.SeedLock()
 	if err != nil {
 		return nil, 0, err
 	}
-	ws := bootstrap.Wants(p.SeedLock(), es)
+	ws := bootstrap.Wants(lock, es)
 	tcs := []string{p.Toolchain}
 	if toolchains {
 		for _, t := range p.Stages.Toolchain {

@@ -6,6 +6,8 @@ import (
 
 	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/project"
+	"stalix.dev/stalix-build/internal/store"
 )
 
 func init() {
@@ -33,12 +35,17 @@ func runSeed(e *Env, args []string) error {
 	}
 	defer s.Close()
 	base := p.SeedBase()
+	// Outside a checkout the import reads the built-in lock from a file.
+	lock, err := p.SeedLockFile(filepath.Join(filepath.Dir(store.DefaultDir()), "embedded"))
+	if err != nil {
+		return err
+	}
 	if !s.Has(base) {
-		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", p.SeedLock())
+		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", lock)
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	path, err := bootstrap.Import(ctx, s, base, plan.Host, p.SeedLock(), newFetcher(e, false))
+	path, err := bootstrap.Import(ctx, s, base, plan.Host, lock, newFetcher(e, false))
 	if err != nil {
 		return err
 	}
@@ -60,7 +67,13 @@ func runSeedUpdate(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lock := p.SeedLock()
+	if p.Root == project.Embedded {
+		return fmt.Errorf("seed update rewrites bootstrap/seed-%s.lock: run it in a stalix-build checkout, or pass --root", plan.Host)
+	}
+	lock, err := p.SeedLockFile("")
+	if err != nil {
+		return err
+	}
 	cur, err := bootstrap.ReadLock(lock)
 	if err != nil {
 		return err

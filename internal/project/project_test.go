@@ -41,3 +41,51 @@ func TestSeedLock(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedTree: outside a checkout the tree built into the binary is
+// loaded, and every shipped profile plans to the same store paths as from
+// the checkout.
+func TestEmbeddedTree(t *testing.T) {
+	t.Setenv("STALIX_ROOT", "")
+	checkout, err := Open(Options{Root: "../.."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := Open(Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if embedded.Root != Embedded {
+		t.Fatalf("outside a checkout the tree is %s", embedded.Root)
+	}
+	names, err := embedded.Profiles()
+	if err != nil || len(names) < 3 {
+		t.Fatalf("embedded profiles: %v %v", names, err)
+	}
+	for _, name := range names {
+		var outs [2][]string
+		for i, p := range []*Project{checkout, embedded} {
+			prof, err := p.Resolve(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl, err := p.Plan(name, prof, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range pl.Nodes {
+				outs[i] = append(outs[i], n.Out())
+			}
+		}
+		if strings.Join(outs[0], "\n") != strings.Join(outs[1], "\n") {
+			t.Errorf("%s plans differently from the embedded tree:\n%v\n%v", name, outs[0], outs[1])
+		}
+	}
+	// A profile named by its path in the tree, and errors that name the tree.
+	if _, err := embedded.Profile("profiles/minimal.toml"); err != nil {
+		t.Error(err)
+	}
+	if _, err := embedded.Resolve("nosuch"); err == nil || !strings.Contains(err.Error(), `"nosuch" is no profile`) {
+		t.Errorf("unknown name: %v", err)
+	}
+}

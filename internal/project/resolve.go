@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -12,14 +13,37 @@ import (
 	"stalix.dev/stalix-build/internal/profile"
 )
 
-// Profile loads a profile named by a path, or by a bare name from the
-// tree's profiles/.
+// Profile loads a profile named by a host path; or by a bare name, as
+// profiles/NAME.toml of the tree; or by a path inside the tree, such as
+// profiles/minimal.toml outside the checkout.
 func (p *Project) Profile(arg string) (*profile.Profile, error) {
-	path := abs(p.dir, arg)
-	if _, err := os.Stat(path); err != nil && !strings.ContainsAny(arg, "/.") {
-		path = filepath.Join(p.Root, "profiles", arg+".toml")
+	host := abs(p.dir, arg)
+	rel := path.Clean(filepath.ToSlash(arg))
+	if !strings.ContainsAny(arg, "/.") {
+		rel = "profiles/" + arg + ".toml"
 	}
-	return profile.Load(path)
+	if _, err := os.Stat(host); err == nil || !fs.ValidPath(rel) {
+		return profile.Load(host)
+	}
+	if _, err := fs.Stat(p.FS, rel); err != nil && strings.ContainsAny(arg, "/.") {
+		return profile.Load(host) // says the host file is missing
+	}
+	prof, err := profile.LoadFS(p.FS, rel, p.name(rel))
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s: %w", p.name(rel), pe.Err)
+	}
+	return prof, err
+}
+
+// Profiles names every profile in the tree's profiles/, sorted.
+func (p *Project) Profiles() ([]string, error) {
+	files, err := fs.Glob(p.FS, "profiles/*.toml")
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(path.Base(f), ".toml"))
+	}
+	return names, err
 }
 
 // Resolve reads a command's PROFILE|PKG argument: a recipe's name is a
