@@ -159,18 +159,11 @@ func TestBootBuildsOneTarget(t *testing.T) {
 		t.Skip("short mode")
 	}
 	root, storeDir := project(t, 1)
-	files := map[string]string{
+	writeFiles(t, root, map[string]string{
 		"recipes/t/kern/recipe.toml": "name = \"kern\"\nversion = \"1\"\n[options]\nstatic = false\n",
 		"recipes/t/kern/build.sh":    "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/boot\necho not a kernel > $out/boot/vmlinuz\n{% endblock %}\n",
 		"profiles/two.toml":          "name = \"two\"\ntargets = [\"x86_64\", \"aarch64\"]\nkernel = \"kern\"\npackages = [\"n0\"]\n[outputs.initramfs]\n",
-	}
-	for p, s := range files {
-		p = filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	bin := binary(t)
 	common := []string{"--root", root, "--store", storeDir}
 	cmd := exec.Command(bin, append([]string{"boot", "two", "--check", "--timeout", "20s", "--out", t.TempDir()}, common...)...)

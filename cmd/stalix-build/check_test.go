@@ -17,15 +17,10 @@ func TestCheckCatchesUnreproducible(t *testing.T) {
 		t.Skip("short mode")
 	}
 	root, storeDir := project(t, 1)
-	write := func(p, s string) {
-		p = filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("recipes/t/stamp/recipe.toml", "name = \"stamp\"\nversion = \"1\"\n[options]\nstatic = false\n")
-	write("recipes/t/stamp/build.sh", "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/share\necho steady > $out/share/readme\ndate > $out/share/built-at; head -c 16 /dev/urandom | od -An -tx1 >> $out/share/built-at\n{% endblock %}\n")
+	writeFiles(t, root, map[string]string{
+		"recipes/t/stamp/recipe.toml": "name = \"stamp\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/stamp/build.sh":    "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/share\necho steady > $out/share/readme\ndate > $out/share/built-at; head -c 16 /dev/urandom | od -An -tx1 >> $out/share/built-at\n{% endblock %}\n",
+	})
 	bin := binary(t)
 	env := append(os.Environ(), "STALIX_SOURCES="+filepath.Join(storeDir, "..", "sources"))
 	run := func(pkg string) (int, string) {
@@ -74,22 +69,17 @@ func TestCheckImages(t *testing.T) {
 		t.Skip("short mode")
 	}
 	root, storeDir := project(t, 1)
-	write := func(p, s string) {
-		p = filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("recipes/t/links/recipe.toml", "name = \"links\"\nversion = \"1\"\n[options]\nstatic = false\n")
-	write("recipes/t/links/build.sh", `{% extends "base.sh" %}{% block build %}
+	writeFiles(t, root, map[string]string{
+		"recipes/t/links/recipe.toml": "name = \"links\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/links/build.sh": `{% extends "base.sh" %}{% block build %}
 mkdir -p $out/share
 echo same > $out/share/a
 if [ "$STALIX_JOBS" = 1 ]; then cp $out/share/a $out/share/b; else ln $out/share/a $out/share/b; fi
 {% endblock %}
-`)
-	write("profiles/linked.toml", "name = \"linked\"\nkernel = \"\"\npackages = [\"links\"]\n[outputs.tar]\n")
-	write("profiles/nokernel.toml", "name = \"nokernel\"\nkernel = \"\"\npackages = [\"n0\"]\n[outputs.disk]\n")
+`,
+		"profiles/linked.toml":   "name = \"linked\"\nkernel = \"\"\npackages = [\"links\"]\n[outputs.tar]\n",
+		"profiles/nokernel.toml": "name = \"nokernel\"\nkernel = \"\"\npackages = [\"n0\"]\n[outputs.disk]\n",
+	})
 	bin := binary(t)
 	run := func(prof string) (int, string, string) {
 		cmd := exec.Command(bin, "check", prof, "--json", "-j", "2", "--root", root, "--store", storeDir)

@@ -81,6 +81,17 @@ func project(t *testing.T, n int) (root, storeDir string) {
 	return root, storeDir
 }
 
+// writeFiles writes files (path: text) under root.
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	for p, s := range files {
+		p = filepath.Join(root, p)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func binary(t *testing.T) string {
 	bin := filepath.Join(t.TempDir(), "stalix-build")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()

@@ -2,13 +2,6 @@ package cli
 
 import (
 	"fmt"
-
-	"stalix.dev/stalix-build/bootstrap"
-	"stalix.dev/stalix-build/internal/build"
-	"stalix.dev/stalix-build/internal/fetch"
-	"stalix.dev/stalix-build/internal/pack"
-	"stalix.dev/stalix-build/internal/plan"
-	"stalix.dev/stalix-build/internal/project"
 )
 
 func init() {
@@ -42,7 +35,7 @@ func runMirror(e *Env, args []string) error {
 			return err
 		}
 	}
-	ws, nodes, err := mirrorWants(p, profiles, *toolchains)
+	ws, nodes, err := p.Sources(profiles, *toolchains)
 	if err != nil {
 		return err
 	}
@@ -58,56 +51,4 @@ func runMirror(e *Env, args []string) error {
 	}
 	fmt.Fprintf(e.Stdout, "mirror: copied %d files (%.1f MB) into %s; %d were there already\n", res.Copied, float64(res.Bytes)/1e6, dir, res.Present)
 	return nil
-}
-
-// mirrorWants lists the seed's .debs and the sources of every node the
-// profiles plan, for all their targets, under the chosen toolchain and,
-// with toolchains, under every other one too; and the image step's own
-// tools, which image builds for the build host.
-func mirrorWants(p *project.Project, profiles []string, toolchains bool) ([]fetch.Want, int, error) {
-	es, lock, err := p.SeedLock()
-	if err != nil {
-		return nil, 0, err
-	}
-	ws := bootstrap.Wants(lock, es)
-	tcs := []string{p.Toolchain}
-	if toolchains {
-		for _, t := range p.Stages.Toolchain {
-			tcs = append(tcs, t.Name)
-		}
-	}
-	seen := map[string]bool{}
-	add := func(pl *plan.Plan) {
-		for _, n := range pl.Nodes {
-			if !seen[n.Out()] {
-				seen[n.Out()] = true
-				ws = append(ws, build.Wants([]*plan.Node{n})...)
-			}
-		}
-	}
-	for _, tc := range tcs {
-		p.Toolchain = tc
-		for _, arg := range profiles {
-			prof, err := p.Resolve(arg)
-			if err != nil {
-				return nil, 0, err
-			}
-			pl, err := p.Plan(arg, prof, nil)
-			if err != nil {
-				return nil, 0, err
-			}
-			add(pl)
-			if prof == nil {
-				continue
-			}
-			tools, err := pack.Tools(p.Config(), prof)
-			if err != nil {
-				return nil, 0, err
-			}
-			if tools != nil {
-				add(tools)
-			}
-		}
-	}
-	return ws, len(seen), nil
 }

@@ -65,22 +65,7 @@ func runGraph(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	pl := ss.pl
-	var b strings.Builder
-	b.WriteString("digraph stalix {\n  rankdir=LR;\n")
-	for _, n := range pl.Nodes {
-		fmt.Fprintf(&b, "  %q [label=%q];\n", n.ID(), n.Name+"-"+n.Version+"\\n"+n.Target.Arch+" "+n.Stage)
-	}
-	for _, n := range pl.Nodes {
-		for _, d := range n.Deps {
-			fmt.Fprintf(&b, "  %q -> %q;\n", n.ID(), d.ID())
-		}
-		for _, d := range n.Runtime {
-			fmt.Fprintf(&b, "  %q -> %q [style=dashed];\n", n.ID(), d.ID())
-		}
-	}
-	b.WriteString("}\n")
-	_, err = fmt.Fprint(e.Stdout, b.String())
+	_, err = fmt.Fprint(e.Stdout, ss.pl.DOT())
 	return err
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"stalix.dev/stalix-build/internal/build"
@@ -174,16 +173,8 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// sourceCache is $STALIX_SOURCES, else beside the default store.
-func sourceCache() string {
-	if d := os.Getenv("STALIX_SOURCES"); d != "" {
-		return d
-	}
-	return filepath.Join(filepath.Dir(store.DefaultDir()), "sources")
-}
-
 func newFetcher(e *Env, offline bool) *fetch.Fetcher {
-	f := fetch.FromEnv(sourceCache())
+	f := fetch.FromEnv(fetch.DefaultCache())
 	f.Offline = offline
 	f.Progress = func(done, total int, name string, ok bool) {
 		switch {

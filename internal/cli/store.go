@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"stalix.dev/stalix-build/internal/progress"
@@ -39,9 +38,9 @@ func runLs(e *Env, args []string) error {
 			return err
 		}
 		total += m.Size
-		fmt.Fprintf(e.Stdout, "%10s %9s  %s\n", humanSize(m.Size), progress.Duration(time.Duration(m.BuildSeconds*float64(time.Second))), base)
+		fmt.Fprintf(e.Stdout, "%10s %9s  %s\n", progress.Size(m.Size), progress.Duration(time.Duration(m.BuildSeconds*float64(time.Second))), base)
 	}
-	fmt.Fprintf(e.Stdout, "%10s %9s  total, %d entries in %s\n", humanSize(total), "", len(entries), s.Dir)
+	fmt.Fprintf(e.Stdout, "%10s %9s  total, %d entries in %s\n", progress.Size(total), "", len(entries), s.Dir)
 	return nil
 }
 
@@ -95,18 +94,4 @@ func runLog(e *Env, args []string) error {
 	defer f.Close()
 	_, err = io.Copy(e.Stdout, f)
 	return err
-}
-
-func humanSize(n int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB"}
-	f := float64(n)
-	i := 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%d B", n)
-	}
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") + " " + units[i]
 }

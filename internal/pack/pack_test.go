@@ -1,4 +1,4 @@
-package pack
+package pack_test
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"stalix.dev/stalix-build/internal/pack"
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/project"
@@ -16,7 +17,7 @@ import (
 
 // packer plans the plan package's test tree for x86_64 and fills a store
 // with a small fake output per node, as builds would have.
-func packer(t *testing.T, outputs profile.Outputs) *Packer {
+func packer(t *testing.T, outputs profile.Outputs) *pack.Packer {
 	t.Helper()
 	pr, err := project.Open(project.Options{Root: "../plan/testdata/tree"})
 	if err != nil {
@@ -42,7 +43,7 @@ func packer(t *testing.T, outputs profile.Outputs) *Packer {
 			t.Fatal(err)
 		}
 	}
-	return &Packer{Store: s, Plan: pl, Profile: prof, Epoch: 1}
+	return &pack.Packer{Store: s, Plan: pl, Profile: prof, Epoch: 1}
 }
 
 func openStore(t *testing.T) *store.Store {
@@ -69,7 +70,7 @@ func TestWrite(t *testing.T) {
 	if got := a.Files(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("wrote %v, want %v", got, want)
 	}
-	if err := WriteSums(out); err != nil {
+	if err := pack.WriteSums(out); err != nil {
 		t.Fatal(err)
 	}
 	names := dir(t, out)

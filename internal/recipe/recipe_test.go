@@ -75,19 +75,7 @@ func FuzzParse(f *testing.F) {
 
 // TestNoHTMLEscaping: options reach the script byte for byte.
 func TestNoHTMLEscaping(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
-	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(`echo "{{ options.cmdline }}"`), 0o644)
-	repo, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewRenderer(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, _ := repo.Get("q")
+	r, rc := recipeQ(t, t.TempDir(), `echo "{{ options.cmdline }}"`)
 	out, err := r.Render(rc, Context{Options: map[string]any{"cmdline": `a="b c" <d> & 'e'`}})
 	if err != nil {
 		t.Fatal(err)
@@ -150,13 +138,31 @@ func TestTreeFS(t *testing.T) {
 func TestSymlinkOut(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
-	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(`{% include "in.sh" %}{% include "out.sh" %}`), 0o644)
 	os.WriteFile(filepath.Join(dir, "c", "q", "real.sh"), []byte("echo in\n"), 0o644)
 	os.Symlink("real.sh", filepath.Join(dir, "c", "q", "in.sh"))
 	secret := filepath.Join(t.TempDir(), "secret")
 	os.WriteFile(secret, []byte("echo secret\n"), 0o644)
 	os.Symlink(secret, filepath.Join(dir, "c", "q", "out.sh"))
+	r, rc := recipeQ(t, dir, `{% include "in.sh" %}{% include "out.sh" %}`)
+	out, err := r.Render(rc, Context{})
+	if err == nil || !strings.Contains(err.Error(), "out.sh cannot be read") || strings.Contains(out, "secret") {
+		t.Errorf("a symlink out of the tree rendered: %q, %v", out, err)
+	}
+	os.Remove(filepath.Join(dir, "c", "q", "out.sh"))
+	os.WriteFile(filepath.Join(dir, "c", "q", "out.sh"), nil, 0o644)
+	r, rc = recipeQ(t, dir, `{% include "in.sh" %}{% include "out.sh" %}`)
+	if out, err := r.Render(rc, Context{}); err != nil || out != "echo in\n" {
+		t.Errorf("a symlink inside the tree: %q, %v", out, err)
+	}
+}
+
+// recipeQ writes recipe q with build into the tree dir and returns a
+// renderer of that tree and the recipe.
+func recipeQ(t *testing.T, dir, build string) (*Renderer, *Recipe) {
+	t.Helper()
+	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
+	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(build), 0o644)
 	repo, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -165,15 +171,9 @@ func TestSymlinkOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc, _ := repo.Get("q")
-	out, err := r.Render(rc, Context{})
-	if err == nil || !strings.Contains(err.Error(), "out.sh cannot be read") || strings.Contains(out, "secret") {
-		t.Errorf("a symlink out of the tree rendered: %q, %v", out, err)
+	rc, err := repo.Get("q")
+	if err != nil {
+		t.Fatal(err)
 	}
-	os.Remove(filepath.Join(dir, "c", "q", "out.sh"))
-	os.WriteFile(filepath.Join(dir, "c", "q", "out.sh"), nil, 0o644)
-	r, _ = NewRenderer(repo)
-	if out, err := r.Render(rc, Context{}); err != nil || out != "echo in\n" {
-		t.Errorf("a symlink inside the tree: %q, %v", out, err)
-	}
+	return r, rc
 }
