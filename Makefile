@@ -28,7 +28,7 @@ boot: build
 
 vet:
 	$(GO) vet ./...
-	@out=$$(gofmt -l cmd internal image bootstrap stages 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	@out=$$(gofmt -l cmd internal image bootstrap stages *.go 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 
 unit:
 	$(GO) test -count=1 ./...
