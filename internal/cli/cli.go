@@ -119,7 +119,7 @@ func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
 func (c *common) add(fs *flag.FlagSet) {
 	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
 	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
-	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: $STALIX_ROOT, or found from the working directory)")
+	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: $STALIX_ROOT, else a checkout found from the working directory up, else the tree built into the binary)")
 	fs.StringVar(&c.toolchain, "toolchain", "", "build with this toolchain from stages/stages.toml instead of the profile's (seed, toolchain2, toolchain3)")
 }
 
