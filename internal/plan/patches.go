@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"stalix.dev/stalix-build/internal/patch"
 	"stalix.dev/stalix-build/internal/recipe"
@@ -24,7 +22,7 @@ type Patch struct {
 func readPatches(rc *recipe.Recipe) ([]Patch, error) {
 	var out []Patch
 	for _, name := range rc.Patches {
-		data, err := os.ReadFile(filepath.Join(rc.Dir, name))
+		data, err := rc.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: patches: %w", rc.File, rc.PatchesLine, err)
 		}

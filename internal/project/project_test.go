@@ -81,6 +81,22 @@ func TestEmbeddedTree(t *testing.T) {
 			t.Errorf("%s plans differently from the embedded tree:\n%v\n%v", name, outs[0], outs[1])
 		}
 	}
+	// Every recipe, patches and included files read from the embedded tree.
+	for _, name := range checkout.Repo.Names() {
+		for _, arch := range []string{"x86_64", "aarch64"} {
+			var outs [2]string
+			for i, p := range []*Project{checkout, embedded} {
+				pl, err := p.Plan(name, nil, []string{arch})
+				if err != nil {
+					t.Fatalf("%s for %s from %s: %v", name, arch, p.Root, err)
+				}
+				outs[i] = pl.Roots[arch][0].Out()
+			}
+			if outs[0] != outs[1] {
+				t.Errorf("%s for %s: %s from the checkout, %s embedded", name, arch, outs[0], outs[1])
+			}
+		}
+	}
 	// A profile named by its path in the tree, and errors that name the tree.
 	if _, err := embedded.Profile("profiles/minimal.toml"); err != nil {
 		t.Error(err)

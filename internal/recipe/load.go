@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -113,7 +114,7 @@ func loadTree(t Tree) ([]*Recipe, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.path(f), err)
 		}
-		rc, err := Parse(t.path(f), data)
+		rc, err := parse(t.path(f), data, t.FS, path.Dir(f))
 		if err != nil {
 			return nil, err
 		}
@@ -137,9 +138,15 @@ func LoadFile(path string) (*Recipe, error) {
 	return Parse(path, data)
 }
 
-// Parse decodes recipe.toml text; path is used in errors and to find build.sh.
+// Parse decodes recipe.toml text; path is used in errors and to find
+// build.sh, and the recipe's files are read from its host directory.
 func Parse(path string, data []byte) (*Recipe, error) {
-	var rc Recipe
+	return parse(path, data, os.DirFS(filepath.Dir(path)), ".")
+}
+
+// parse decodes recipe.toml text of the recipe whose files are dir in fsys.
+func parse(path string, data []byte, fsys fs.FS, dir string) (*Recipe, error) {
+	rc := Recipe{fsys: fsys, dir: dir}
 	md, err := toml.Decode(string(data), &rc)
 	if err != nil {
 		return nil, TOMLError(path, err)

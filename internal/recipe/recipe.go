@@ -3,7 +3,7 @@ package recipe
 
 import (
 	"fmt"
-	"os"
+	"io/fs"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -90,6 +90,15 @@ type Recipe struct {
 	File string `toml:"-"`
 	// Root is the recipe tree the recipe came from.
 	Root string `toml:"-"`
+	// fsys holds the recipe's files, in the directory dir.
+	fsys fs.FS
+	dir  string
+}
+
+// ReadFile reads name, a clean path inside the recipe's directory, from
+// its tree: the tree may be built into the binary rather than on disk.
+func (r *Recipe) ReadFile(name string) ([]byte, error) {
+	return fs.ReadFile(r.fsys, path.Join(r.dir, name))
 }
 
 // ForTarget returns the recipe with the [target.<arch>] overrides applied.
@@ -166,7 +175,7 @@ func (r *Recipe) checkPatch(name string) error {
 	if name == "" || filepath.IsAbs(name) || name != filepath.Clean(name) || name == ".." || strings.HasPrefix(name, "../") {
 		return fmt.Errorf("%q: name a file in %s by a path inside it, such as \"fix-foo.patch\"", name, r.Dir)
 	}
-	fi, err := os.Stat(filepath.Join(r.Dir, name))
+	fi, err := fs.Stat(r.fsys, path.Join(r.dir, name))
 	if err != nil || !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s: no such file in %s (patches are files in the recipe's directory)", name, r.Dir)
 	}
