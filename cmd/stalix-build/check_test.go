@@ -18,7 +18,7 @@ func TestCheckCatchesUnreproducible(t *testing.T) {
 	}
 	root, storeDir := project(t, 1)
 	writeFiles(t, root, map[string]string{
-		"recipes/t/stamp/recipe.toml": "name = \"stamp\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/stamp/recipe.toml": "name = \"stamp\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = false\n",
 		"recipes/t/stamp/build.sh":    "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/share\necho steady > $out/share/readme\ndate > $out/share/built-at; head -c 16 /dev/urandom | od -An -tx1 >> $out/share/built-at\n{% endblock %}\n",
 	})
 	bin := binary(t)

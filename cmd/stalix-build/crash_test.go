@@ -47,7 +47,7 @@ func project(t *testing.T, n int) (root, storeDir string) {
 				deps = append(deps, fmt.Sprintf("%q", fmt.Sprintf("n%d", d)))
 			}
 		}
-		w(fmt.Sprintf("recipes/t/n%d/recipe.toml", i), fmt.Sprintf("name = \"n%d\"\nversion = \"1\"\n[deps]\nlibs = [%s]\n[options]\nstatic = false\n", i, strings.Join(deps, ",")))
+		w(fmt.Sprintf("recipes/t/n%d/recipe.toml", i), fmt.Sprintf("name = \"n%d\"\nversion = \"1\"\nlicense = \"MIT\"\n[deps]\nlibs = [%s]\n[options]\nstatic = false\n", i, strings.Join(deps, ",")))
 		w(fmt.Sprintf("recipes/t/n%d/build.sh", i), "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/bin $out/share\nfor k in 1 2 3 4 5; do echo {{ name }} $k > $out/share/part$k; sleep 0.05; done\necho ok > $out/bin/done\n{% endblock %}\n")
 		pkgs = append(pkgs, fmt.Sprintf("%q", fmt.Sprintf("n%d", i)))
 	}

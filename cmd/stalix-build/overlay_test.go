@@ -54,7 +54,7 @@ func TestOverlayCPrograms(t *testing.T) {
 		sum := strings.Fields(stalix(t, bin, "sources", "import", file))[1] // "sha256 <sum>  <file>"
 		dir := filepath.Join(ov, "local", name)
 		os.MkdirAll(dir, 0o755)
-		os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(fmt.Sprintf("name = %q\nversion = \"1.0\"\n[[source]]\nfile = \"%s-1.0.tar.gz\"\nurl = \"https://example.invalid/%s-1.0.tar.gz\"\nsha256 = %q\nstrip = 1\n", name, name, name, sum)), 0o644)
+		os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(fmt.Sprintf("name = %q\nversion = \"1.0\"\nlicense = \"MIT\"\n[[source]]\nfile = \"%s-1.0.tar.gz\"\nurl = \"https://example.invalid/%s-1.0.tar.gz\"\nsha256 = %q\nstrip = 1\n", name, name, name, sum)), 0o644)
 		os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "make.sh" %}`), 0o644)
 	}
 	prof := filepath.Join(ov, "progs.toml")

@@ -101,7 +101,7 @@ func TestFetchWrongHash(t *testing.T) {
 	dir := filepath.Join(ov, "local", "libz")
 	os.MkdirAll(dir, 0o755)
 	want := strings.Repeat("0", 64)
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.2.13\"\n[[source]]\nurl = \"https://example.invalid/libz-1.2.13.tar.gz\"\nsha256 = \""+want+"\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.2.13\"\nlicense = \"Zlib\"\n[[source]]\nurl = \"https://example.invalid/libz-1.2.13.tar.gz\"\nsha256 = \""+want+"\"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "base.sh" %}`), 0o644)
 	mirror := t.TempDir()
 	os.WriteFile(filepath.Join(mirror, "libz-1.2.13.tar.gz"), []byte("not what was pinned"), 0o644)

@@ -33,7 +33,7 @@ func genTree(b *testing.B, n int) (string, *profile.Profile) {
 				deps += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
 			}
 		}
-		toml := fmt.Sprintf("name = \"p%d\"\nversion = \"1.%d\"\n[[source]]\nurl = \"https://example.invalid/p%d.tar.gz\"\nsha256 = \"%064x\"\n[deps]\nlibs = [%s]\n", i, i, i, i, deps)
+		toml := fmt.Sprintf("name = \"p%d\"\nversion = \"1.%d\"\nlicense = \"MIT\"\n[[source]]\nurl = \"https://example.invalid/p%d.tar.gz\"\nsha256 = \"%064x\"\n[deps]\nlibs = [%s]\n", i, i, i, i, deps)
 		must(os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(toml), 0o644))
 		must(os.WriteFile(filepath.Join(dir, "build.sh"), []byte("{% extends \"make.sh\" %}{% block build %}make P={{ name }}{% for k, v in deps %} {{ v }}{% endfor %}{% endblock %}\n"), 0o644))
 		if i >= n-5 {

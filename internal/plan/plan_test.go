@@ -161,6 +161,7 @@ func TestHashInputs(t *testing.T) {
 		{"template", "recipes/_templates/make.sh", "DESTDIR=", "PREFIX=/ DESTDIR=", true},
 		{"stage", "recipes/core/hello/recipe.toml", `description = "says hello"`, `stage = "toolchain"`, true},
 		{"description", "recipes/core/hello/recipe.toml", "says hello", "greets", false},
+		{"license", "recipes/core/hello/recipe.toml", `license = "MIT"`, `license = "0BSD"`, false},
 		{"deps order", "recipes/core/hello/recipe.toml", `tools = ["maketool"]
 libs = ["libz"]`, `libs = ["libz"]
 tools = ["maketool"]`, false},
@@ -209,7 +210,7 @@ func TestPlanErrors(t *testing.T) {
 		{"cycle", "recipes/core/libz/recipe.toml", `tools = ["maketool"]`, `tools = ["maketool"]
 libs = ["hello"]`, `dependency cycle: hello@x86_64 -> libz@x86_64 -> hello@x86_64`},
 		{"unknown", "recipes/core/hello/recipe.toml", `libs = ["libz"]`, `libs = ["libzz"]`, `recipes/core/hello/recipe.toml: unknown package "libzz" (did you mean libz?)`},
-		{"toml", "recipes/core/hello/recipe.toml", `greeting = "hi"`, `greeting = "hi`, `recipes/core/hello/recipe.toml:15:15: strings cannot contain newlines`},
+		{"toml", "recipes/core/hello/recipe.toml", `greeting = "hi"`, `greeting = "hi`, `recipes/core/hello/recipe.toml:16:15: strings cannot contain newlines`},
 		{"unknown key", "recipes/core/hello/recipe.toml", `description =`, `descripton =`, `recipes/core/hello/recipe.toml:3:1: unknown key descripton`},
 		{"template", "recipes/core/hello/build.sh", `{% endblock %}`, `{% endblok %}`, `recipes/core/hello/build.sh:2:`},
 		{"missing template", "recipes/core/hello/build.sh", `"make.sh"`, `"nope.sh"`, `template nope.sh not found`},
@@ -232,7 +233,7 @@ func TestDuplicateVersions(t *testing.T) {
 	root := copyTree(t)
 	dir := filepath.Join(root, "recipes", "extra", "libz")
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.3\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.3\"\nlicense = \"Zlib\"\n"), 0o644)
 	_, err := planTree(t, root)
 	if err == nil || !strings.Contains(err.Error(), "version 1.2.13") || !strings.Contains(err.Error(), "version 1.3") {
 		t.Errorf("error = %v, want both versions named", err)
@@ -245,7 +246,7 @@ func TestOverlay(t *testing.T) {
 	ov := t.TempDir()
 	dir := filepath.Join(ov, "local", "libz")
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"9.9\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"9.9\"\nlicense = \"Zlib\"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "base.sh" %}{% block install %}echo mine{% endblock %}`), 0o644)
 	pl, err := planTree(t, root, ov)
 	if err != nil {

@@ -157,7 +157,7 @@ func parse(path string, data []byte, fsys fs.FS, dir string) (*Recipe, error) {
 			keys[i] = k.String()
 		}
 		line, col := keyPosition(data, und[0])
-		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, stage, cxx, source, sources_from, patches, deps, options, target)",
+		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, license, stage, cxx, source, sources_from, patches, deps, options, target)",
 			path, line, col, strings.Join(keys, ", "))
 	}
 	rc.File = path
@@ -170,6 +170,9 @@ func parse(path string, data []byte, fsys fs.FS, dir string) (*Recipe, error) {
 		rc.PatchesLine, _ = keyPosition(data, toml.Key{"patches"})
 	}
 	if err := rc.validate(); err != nil {
+		return nil, err
+	}
+	if err := rc.checkLicense(md, data); err != nil {
 		return nil, err
 	}
 	return &rc, nil

@@ -67,7 +67,9 @@ type Recipe struct {
 	Name        string `toml:"name"`
 	Version     string `toml:"version"`
 	Description string `toml:"description"`
-	Stage       string `toml:"stage"`
+	// License is an SPDX license expression for what the package holds.
+	License string `toml:"license"`
+	Stage   string `toml:"stage"`
 	// CXX says the recipe compiles C++: its stage's implicit_cxx packages
 	// (the C++ compiler and runtime) become inputs.
 	CXX     bool     `toml:"cxx"`

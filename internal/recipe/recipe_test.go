@@ -9,13 +9,13 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	head := "name = \"a\"\nversion = \"1\"\n\n[[source]]\n"
+	head := "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[[source]]\n"
 	git := "git = \"https://example.invalid/seatd.git\"\nref = \"0.7.0\"\n"
 	tree := strings.Repeat("0a", 32)
 	cases := []struct {
 		name, text, err string
 	}{
-		{"ok", "name = \"a\"\nversion = \"1\"\n", ""},
+		{"ok", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n", ""},
 		{"no name", "version = \"1\"\n", "missing name"},
 		{"no version", "name = \"a\"\n", "missing version"},
 		{"no url", "name = \"a\"\nversion = \"1\"\n[[source]]\nsha256 = \"" + strings.Repeat("a", 64) + "\"\n", "needs url or debian"},
@@ -29,6 +29,14 @@ func TestParse(t *testing.T) {
 		{"git source with strip", head + git + "tree = \"" + tree + "\"\nstrip = 1\n", "strip has no meaning for a git source"},
 		{"second source's line", head + git + "tree = \"" + tree + "\"\n\n[[source]]\nurl = \"u\"\n", "x.toml:9: source 2 (u): sha256 must be 64 hex digits"},
 		{"target source's line", "name = \"a\"\nversion = \"1\"\n\n[target.aarch64]\n[[target.aarch64.source]]\nurl = \"u\"\nsha256 = \"1\"\n", "x.toml:5: source 1 (u): sha256 must be 64"},
+		{"no license", "name = \"a\"\n\nversion = \"1\"\n[deps]\n", "x.toml:3: missing license"},
+		{"empty license", "name = \"a\"\nversion = \"1\"\nlicense = \"\"\n", "x.toml:3:1: license is empty"},
+		{"unknown license", "name = \"a\"\nversion = \"1\"\n  license = \"GPL-2.0-onyl\"\n", "x.toml:3:3: license \"GPL-2.0-onyl\" is not an SPDX expression"},
+		{"deprecated license", "name = \"a\"\nversion = \"1\"\nlicense = \"GPL-2.0\"\n", "x.toml:3:1: license \"GPL-2.0\" is not"},
+		{"license ref", "name = \"a\"\nversion = \"1\"\nlicense = \"LicenseRef-ours\"\n", "LicenseRef- are refused"},
+		{"bad expression", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT AND\"\n", "x.toml:3:1: license \"MIT AND\""},
+		{"lower case", "name = \"a\"\nversion = \"1\"\nlicense = \"mit OR apache-2.0\"\n", `write it as "MIT OR Apache-2.0"`},
+		{"expression", "name = \"a\"\nversion = \"1\"\nlicense = \"GPL-2.0-only WITH Linux-syscall-note AND (NCSA OR MIT)\"\n", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -54,9 +62,9 @@ func TestClosest(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add([]byte("name = \"a\"\nversion = \"1\"\n[[source]]\nurl = \"u\"\nsha256 = \"" + strings.Repeat("0", 64) + "\"\n"))
+	f.Add([]byte("name = \"a\"\nversion = \"1\"\nlicense = \"MIT OR (Zlib AND 0BSD)\"\n[[source]]\nurl = \"u\"\nsha256 = \"" + strings.Repeat("0", 64) + "\"\n"))
 	f.Add([]byte("[target.aarch64.options]\nx = 1\n"))
-	f.Add([]byte("name = \"a\"\nversion = \"1\"\n[[source]]\ngit = \"g\"\nref = \"r\"\ntree = \"" + strings.Repeat("0", 64) + "\"\n[[target.aarch64.source]]\n"))
+	f.Add([]byte("name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[[source]]\ngit = \"g\"\nref = \"r\"\ntree = \"" + strings.Repeat("0", 64) + "\"\n[[target.aarch64.source]]\n"))
 	f.Add([]byte("name = \"\"\n[deps]\nlibs = [1]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rc, err := Parse("fuzz.toml", data)
@@ -68,6 +76,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if rc.Name == "" || rc.Version == "" {
 			t.Fatal("accepted a recipe without name or version")
+		}
+		if CheckLicense(rc.License) != nil {
+			t.Fatalf("accepted license %q", rc.License)
 		}
 		_ = rc.ForTarget("aarch64")
 	})
@@ -91,14 +102,14 @@ func TestNoHTMLEscaping(t *testing.T) {
 func TestTreeFS(t *testing.T) {
 	tree := fstest.MapFS{
 		"_templates/base.sh":     {Data: []byte("set -e\n{% block build %}{% endblock %}\n")},
-		"c/q/recipe.toml":        {Data: []byte("name = \"q\"\nversion = \"1\"\n")},
+		"c/q/recipe.toml":        {Data: []byte("name = \"q\"\nversion = \"1\"\nlicense = \"MIT\"\n")},
 		"c/q/build.sh":           {Data: []byte(`{% extends "base.sh" %}{% block build %}{% include "part.sh" %}{% endblock %}`)},
 		"c/q/part.sh":            {Data: []byte("echo {{ name }}\n")},
-		"c/bad/recipe.toml":      {Data: []byte("name = \"bad\"\nversion = \"1\"\n")},
+		"c/bad/recipe.toml":      {Data: []byte("name = \"bad\"\nversion = \"1\"\nlicense = \"MIT\"\n")},
 		"c/bad/build.sh":         {Data: []byte(`{% extends "base.sh" %}{% block build %}{% include "../../../x" %}{% endblock %}`)},
-		"c/typo/recipe.toml":     {Data: []byte("name = \"typo\"\nversion = \"1\"\n")},
+		"c/typo/recipe.toml":     {Data: []byte("name = \"typo\"\nversion = \"1\"\nlicense = \"MIT\"\n")},
 		"c/typo/build.sh":        {Data: []byte("{% if %}\n")},
-		"c/missing/recipe.toml":  {Data: []byte("name = \"missing\"\nversion = \"1\"\n")},
+		"c/missing/recipe.toml":  {Data: []byte("name = \"missing\"\nversion = \"1\"\nlicense = \"MIT\"\n")},
 		"c/missing/build.sh":     {Data: []byte(`{% extends "nope.sh" %}`)},
 		"c/broken/recipe.toml":   {Data: []byte("name = \"broken\"\nversoin = \"1\"\n")},
 		"_c/skipped/recipe.toml": {Data: []byte("not toml at all")},
@@ -161,7 +172,7 @@ func TestSymlinkOut(t *testing.T) {
 func recipeQ(t *testing.T, dir, build string) (*Renderer, *Recipe) {
 	t.Helper()
 	os.MkdirAll(filepath.Join(dir, "c", "q"), 0o755)
-	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "c", "q", "recipe.toml"), []byte("name = \"q\"\nversion = \"1\"\nlicense = \"MIT\"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "c", "q", "build.sh"), []byte(build), 0o644)
 	repo, err := Open(dir)
 	if err != nil {
@@ -176,4 +187,34 @@ func recipeQ(t *testing.T, dir, build string) (*Renderer, *Recipe) {
 		t.Fatal(err)
 	}
 	return r, rc
+}
+
+// TestShippedLicenses loads every recipe of the tree, those added later
+// included: each must carry a license the SPDX list knows.
+func TestShippedLicenses(t *testing.T) {
+	repo, err := Open(filepath.Join("..", "..", "recipes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "recipes", "*", "*", "recipe.toml"))
+	if n := len(repo.Names()); n == 0 || n != len(files) {
+		t.Fatalf("%d recipes loaded from %d recipe.toml files", n, len(files))
+	}
+	for _, name := range repo.Names() {
+		rc, _ := repo.Get(name)
+		if err := CheckLicense(rc.License); err != nil {
+			t.Errorf("%s: %v", rc.File, err)
+		}
+	}
+}
+
+func FuzzCheckLicense(f *testing.F) {
+	for _, s := range []string{"MIT", "GPL-2.0-only WITH Linux-syscall-note", "(MIT OR NCSA) AND Zlib", "mit", "AND", "(("} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		if err := CheckLicense(expr); err == nil && strings.TrimSpace(expr) == "" {
+			t.Fatal("accepted an empty license")
+		}
+	})
 }
