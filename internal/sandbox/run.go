@@ -23,9 +23,26 @@ const setupFailed = 125
 // process left in that namespace. A script that exits non-zero yields an error wrapping
 // *exec.ExitError.
 func Run(ctx context.Context, s Spec) error {
+	_, err := RunUsage(ctx, s)
+	return err
+}
+
+// Usage is the CPU time a sandbox's processes spent.
+type Usage struct {
+	User, Sys time.Duration
+}
+
+// RunUsage is Run, and also says how much CPU the sandbox used, failed runs included. The
+// sandbox's init reaps every process of its namespace, so the kernel has added them all to its
+// own usage by the time it exits.
+func RunUsage(ctx context.Context, s Spec) (u Usage, err error) {
 	if err := s.validate(); err != nil {
-		return err
+		return u, err
 	}
+	return u, run(ctx, s, &u)
+}
+
+func run(ctx context.Context, s Spec, u *Usage) error {
 	uid, gid := os.Getuid(), os.Getgid()
 	if err := checkUserns("/proc/sys", uid); err != nil {
 		return err
@@ -91,6 +108,9 @@ func Run(ctx context.Context, s Spec) error {
 	cfgW.Close()
 	status, _ := io.ReadAll(statR)
 	err = cmd.Wait()
+	if ps := cmd.ProcessState; ps != nil {
+		u.User, u.Sys = ps.UserTime(), ps.SystemTime()
+	}
 
 	switch {
 	case ctx.Err() != nil:

@@ -358,3 +358,27 @@ func TestHelperSleeper(t *testing.T) {
 	s.Stdout = os.Stdout
 	Run(context.Background(), s)
 }
+
+// TestRunUsage: the CPU of every process in the sandbox is counted, a
+// grandchild's included, and a busy script costs more than an idle one.
+func TestRunUsage(t *testing.T) {
+	f := newFixture(t)
+	usage := func(script string) Usage {
+		s := f.spec(script)
+		u, err := RunUsage(context.Background(), s)
+		if err != nil {
+			t.Fatalf("%q: %v", script, err)
+		}
+		return u
+	}
+	idle := usage("true")
+	busy := usage(`sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done' & wait`)
+	if busy.User+busy.Sys < 10*time.Millisecond || busy.User+busy.Sys <= idle.User+idle.Sys {
+		t.Errorf("busy script used %v+%v, idle one %v+%v", busy.User, busy.Sys, idle.User, idle.Sys)
+	}
+	t.Logf("busy %v user %v sys, idle %v user %v sys", busy.User, busy.Sys, idle.User, idle.Sys)
+	failed, err := RunUsage(context.Background(), f.spec(`i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; exit 1`))
+	if err == nil || failed.User+failed.Sys == 0 {
+		t.Errorf("a failed run: err %v, usage %v", err, failed)
+	}
+}

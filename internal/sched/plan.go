@@ -166,6 +166,30 @@ func (p *Plan) CriticalPath() time.Duration {
 	return m
 }
 
+// CriticalChain lists the nodes of the longest chain, dependencies first:
+// the path whose estimates sum to CriticalPath. Ties go to the smaller ID,
+// so the same graph always names the same path.
+func (p *Plan) CriticalChain() []string {
+	at := -1
+	for i, c := range p.chain {
+		if at < 0 || c > p.chain[at] {
+			at = i
+		}
+	}
+	var out []string
+	for at >= 0 {
+		out = append(out, p.ids[at])
+		next := -1
+		for _, d := range p.dependents[at] {
+			if next < 0 || p.chain[d] > p.chain[next] {
+				next = d
+			}
+		}
+		at = next
+	}
+	return out
+}
+
 // Total is the sum of all estimates: one worker needs that long.
 func (p *Plan) Total() time.Duration {
 	var s time.Duration

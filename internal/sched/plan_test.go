@@ -40,6 +40,9 @@ func TestPlanChains(t *testing.T) {
 	if got := p.CriticalPath(); got != 15*ms {
 		t.Errorf("CriticalPath = %v, want 15ms", got)
 	}
+	if got := strings.Join(p.CriticalChain(), ","); got != "d,e" {
+		t.Errorf("CriticalChain = %s, want d,e", got)
+	}
 	if got := p.Total(); got != 21*ms {
 		t.Errorf("Total = %v, want 21ms", got)
 	}
@@ -181,4 +184,38 @@ func TestPlanUnknownIDPanics(t *testing.T) {
 		}
 	}()
 	p.Estimate("b")
+}
+
+func TestCriticalChain(t *testing.T) {
+	tests := []struct {
+		name  string
+		nodes []Node
+		want  string
+	}{
+		{"empty", nil, ""},
+		{"one", []Node{{ID: "a", Estimate: ms}}, "a"},
+		{"longest sum, not longest node", []Node{
+			{ID: "big", Estimate: 10 * ms},
+			{ID: "x", Estimate: 4 * ms}, {ID: "y", Deps: []string{"x"}, Estimate: 4 * ms}, {ID: "z", Deps: []string{"y"}, Estimate: 4 * ms},
+		}, "x,y,z"},
+		{"tie goes to the smaller ID", []Node{
+			{ID: "b", Estimate: ms}, {ID: "a", Estimate: ms}, {ID: "c", Deps: []string{"a", "b"}, Estimate: ms},
+		}, "a,c"},
+		{"diamond", []Node{
+			{ID: "musl", Estimate: 45 * ms}, {ID: "libcxx", Deps: []string{"musl"}, Estimate: 70 * ms},
+			{ID: "cc", Deps: []string{"musl", "libcxx"}, Estimate: ms}, {ID: "busybox", Deps: []string{"cc"}, Estimate: 60 * ms},
+			{ID: "linux", Deps: []string{"cc"}, Estimate: 283 * ms},
+		}, "musl,libcxx,cc,linux"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := NewPlan(tc.nodes, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(p.CriticalChain(), ","); got != tc.want {
+				t.Errorf("CriticalChain = %s, want %s", got, tc.want)
+			}
+		})
+	}
 }
