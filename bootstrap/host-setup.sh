@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 e2fsprogs dosfstools mtools
-      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils"
+      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils chromium"
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -17,6 +17,7 @@ import (
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/policy"
 	"stalix.dev/stalix-build/internal/progress"
+	"stalix.dev/stalix-build/internal/report"
 	"stalix.dev/stalix-build/internal/sandbox"
 	"stalix.dev/stalix-build/internal/sched"
 	"stalix.dev/stalix-build/internal/store"
@@ -54,6 +55,11 @@ type Builder struct {
 	// Recipes are the recipe names, for suggesting one when a failed
 	// build's log shows pkg-config missing a library.
 	Recipes []string
+	// Record, when set, is given what the run did once it ends, failed
+	// runs included: the build summary and report.html come from it.
+	Record func(r *report.Run)
+
+	rec *recorder // the run in progress
 }
 
 // View is told what the scheduler does and closed when the run ends.
@@ -166,13 +172,18 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	if err != nil {
 		return err
 	}
-	o := sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Jobserver: js}
+	b.rec = newRecorder(sp)
+	view := Views{b.rec}
 	if b.View != nil {
-		v := b.View(sp)
-		defer v.Close()
-		o.Observer = v
+		view = append(view, b.View(sp))
 	}
+	o := sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Jobserver: js, Observer: view}
 	res, err := sched.RunPlan(ctx, sp, o, func(ctx context.Context, id string) error { return b.node(ctx, byID[id], js) })
+	// The view's last line comes before the summary the caller prints.
+	view.Close()
+	if b.Record != nil {
+		b.Record(b.rec.run(b.Store, jobs, nodes, b.has))
+	}
 	if len(res.Failed) > 0 {
 		e := &Error{}
 		for _, f := range res.Failed {
@@ -216,6 +227,8 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 		return err
 	}
 	if txn.Done() {
+		// Another invocation built it meanwhile.
+		b.rec.set(n.ID(), report.InStore)
 		txn.Abort()
 		return nil
 	}
@@ -247,7 +260,9 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	if err != nil {
 		return err
 	}
-	if err := sandbox.Run(ctx, spec); err != nil {
+	usage, err := sandbox.RunUsage(ctx, spec)
+	b.rec.cpu(n.ID(), usage)
+	if err != nil {
 		fmt.Fprintf(txn.Log, "\n# stalix-build: build failed: %v\n", err)
 		if ctx.Err() != nil {
 			return err

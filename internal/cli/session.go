@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"stalix.dev/stalix-build/internal/build"
@@ -39,6 +40,7 @@ type session struct {
 	pl     *plan.Plan
 	prof   *profile.Profile // nil when the argument named a package
 	args   []string
+	title  string // the command line, for run reports
 	s      *store.Store
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -83,7 +85,8 @@ func (c *common) open(e *Env, fs *flag.FlagSet, args []string, t takes) (*sessio
 		return nil, err
 	}
 	ctx, cancel := interruptible()
-	return &session{e: e, p: p, pl: pl, prof: prof, args: pos, s: s, ctx: ctx, cancel: cancel}, nil
+	title := strings.Join(append([]string{fs.Name()}, args...), " ")
+	return &session{e: e, p: p, pl: pl, prof: prof, args: pos, title: title, s: s, ctx: ctx, cancel: cancel}, nil
 }
 
 // open is common.open for the verbs that build.
@@ -129,9 +132,13 @@ func (ss *session) builder() *build.Builder {
 	}
 }
 
-// build builds what want needs that the store lacks.
+// build builds what want needs that the store lacks; a run that builds
+// ends with its summary and report (recordRun).
 func (ss *session) build(pl *plan.Plan, want []*plan.Node) error {
-	built, err := ss.builder().Need(ss.ctx, pl, want, newFetcher(ss.e, ss.b.offline))
+	bl := ss.builder()
+	rr := recordRun(ss.e, ss.title, ss.s)
+	bl.View, bl.Record = rr.view(bl.View), rr.record
+	built, err := bl.Need(ss.ctx, pl, want, newFetcher(ss.e, ss.b.offline))
 	var be *build.Error
 	if errors.As(err, &be) {
 		be.Report(ss.e.Stderr, 30)
@@ -139,7 +146,7 @@ func (ss *session) build(pl *plan.Plan, want []*plan.Node) error {
 	if err == nil && len(built) == 0 {
 		fmt.Fprintf(ss.e.Stderr, "nothing to build: all %d nodes are in the store\n", len(want))
 	}
-	return err
+	return rr.finish(err)
 }
 
 // packer builds every target's closure in one scheduler run (the host-side

@@ -1,0 +1,34 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"stalix.dev/stalix-build/internal/progress"
+)
+
+// Lines is the summary as plain lines, the same on a terminal and in a
+// CI log:
+//
+//	wall 6m39s, CPU 11m02s (user 9m15s, sys 1m47s), utilisation 83% of 2 jobs
+//	critical path 6m39s: musl@x86_64 45.0s > libcxx@x86_64 1m10s > cc@x86_64 1.0s > linux@x86_64 4m43s
+func (s Summary) Lines() []string {
+	lines := []string{fmt.Sprintf("wall %s, CPU %s (user %s, sys %s), utilisation %.0f%% of %d jobs",
+		progress.Duration(s.Wall), progress.Duration(s.CPU()), progress.Duration(s.User), progress.Duration(s.Sys),
+		100*s.Utilisation, s.Jobs)}
+	if len(s.Path) == 0 {
+		return append(lines, "critical path: nothing ran")
+	}
+	steps := make([]string, len(s.Path))
+	for i, n := range s.Path {
+		steps[i] = n.ID + " " + progress.Duration(n.Time())
+	}
+	return append(lines, fmt.Sprintf("critical path %s: %s", progress.Duration(s.PathTime), strings.Join(steps, " > ")))
+}
+
+// WriteText writes Lines, one per line.
+func (s Summary) WriteText(w io.Writer) error {
+	_, err := io.WriteString(w, strings.Join(s.Lines(), "\n")+"\n")
+	return err
+}
