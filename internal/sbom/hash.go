@@ -1,0 +1,30 @@
+package sbom
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// HashFile reads an image file for the SBOM.
+func HashFile(path string, kind Kind) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, fmt.Errorf("sbom: %w", err)
+	}
+	defer f.Close()
+	h1, h256 := sha1.New(), sha256.New()
+	if _, err := io.Copy(io.MultiWriter(h1, h256), f); err != nil {
+		return File{}, fmt.Errorf("sbom: %s: %w", path, err)
+	}
+	return File{Name: filepath.Base(path), Kind: kind, SHA1: hex.EncodeToString(h1.Sum(nil)), SHA256: hex.EncodeToString(h256.Sum(nil))}, nil
+}
+
+func hashes(data []byte) (string, string) {
+	s1, s256 := sha1.Sum(data), sha256.Sum256(data)
+	return hex.EncodeToString(s1[:]), hex.EncodeToString(s256[:])
+}
