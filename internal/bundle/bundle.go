@@ -68,7 +68,7 @@ const (
 )
 
 // Write fills dir, which must be empty or missing, with the sources of
-// nodes, taken from cache. It lists every file in SHA256SUMS, so
+// nodes (each store entry once), taken from cache. It lists every file in SHA256SUMS, so
 // `sha256sum -c SHA256SUMS` checks the copy.
 func Write(dir, name string, nodes []*plan.Node, cache Cache) (*Manifest, error) {
 	if des, err := os.ReadDir(dir); err == nil && len(des) > 0 {
@@ -80,7 +80,11 @@ func Write(dir, name string, nodes []*plan.Node, cache Cache) (*Manifest, error)
 	w := &writer{dir: dir, cache: cache, sums: map[string]string{}, srcByPin: map[string]string{}, trees: map[string]string{}}
 	m := &Manifest{Name: name}
 	sorted := slices.Clone(nodes)
-	slices.SortFunc(sorted, func(a, b *plan.Node) int { return strings.Compare(a.ID(), b.ID()) })
+	slices.SortFunc(sorted, func(a, b *plan.Node) int { return strings.Compare(a.Base(), b.Base()) })
+	// Plans of one project share nodes (the image tools' cc is the
+	// profile's): each store entry once.
+	sorted = slices.CompactFunc(sorted, func(a, b *plan.Node) bool { return a.Base() == b.Base() })
+	slices.SortStableFunc(sorted, func(a, b *plan.Node) int { return strings.Compare(a.ID(), b.ID()) })
 	for _, n := range sorted {
 		p, err := w.node(n)
 		if err != nil {

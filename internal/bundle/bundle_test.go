@@ -81,9 +81,13 @@ func (f *fixture) TreePath(tree string) string { return filepath.Join(f.cache, t
 func TestBundle(t *testing.T) {
 	f := newFixture(t)
 	dir := filepath.Join(t.TempDir(), "bundle")
-	m, err := Write(dir, "test", f.nodes, f)
+	// The nodes twice, as two plans sharing nodes give them.
+	m, err := Write(dir, "test", append(f.nodes, f.nodes...), f)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(m.Packages) != len(f.nodes) {
+		t.Errorf("%d packages in the manifest, want %d", len(m.Packages), len(f.nodes))
 	}
 	// sha256sum is the oracle for the list: every file is there, whole.
 	cmd := exec.Command("sha256sum", "--check", "--strict", SumsName)

@@ -16,7 +16,7 @@ import (
 func init() {
 	register("build", "build a profile's packages (or one package) into the store", runBuild)
 	register("fetch", "fetch the sources a profile needs into the source cache", runFetch)
-	register("sources", "manage the source cache: sources import FILE...", runSources)
+	register("sources", "sources import FILE... (into the cache); sources bundle PROFILE DIR (an image's sources)", runSources)
 }
 
 // buildFlags are shared by the verbs that build.
@@ -55,8 +55,11 @@ func runFetch(e *Env, args []string) error {
 }
 
 func runSources(e *Env, args []string) error {
+	if len(args) > 0 && args[0] == "bundle" {
+		return runBundle(e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
-		return usagef("want: sources import FILE|DIR|-...")
+		return usagef("want: sources import FILE|DIR|-... or sources bundle PROFILE DIR")
 	}
 	fs := newFlags(e, "sources import", "[--strip N] FILE|DIR|-...",
 		"Add local files to the source cache by their sha256, and source trees by their tree hash (what a git source pins): "+

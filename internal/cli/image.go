@@ -15,7 +15,7 @@ var oneProfile = takes{n: 1, want: "one PROFILE", profile: true}
 func runImage(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "image", "PROFILE [--target T] [--out DIR]",
-		"Build the profile, compose its realm and write out/<profile>-<arch>.{initramfs.cpio.zst,img,tar.zst,vmlinuz} and out/SHA256SUMS.")
+		"Build the profile, compose its realm and write out/<profile>-<arch>.{initramfs.cpio.zst,img,tar.zst,vmlinuz,spdx.json} and out/SHA256SUMS.")
 	b.add(fs)
 	outDir := fs.String("out", "out", "directory for the images")
 	ss, err := b.open(e, fs, args, oneProfile)
@@ -31,6 +31,9 @@ func runImage(e *Env, args []string) error {
 	for _, arch := range ss.pl.Targets {
 		a, err := pk.Write(arch, out)
 		if err != nil {
+			return err
+		}
+		if err := pk.WriteSBOM(arch, out, a); err != nil {
 			return err
 		}
 		for _, f := range a.Files() {

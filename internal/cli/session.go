@@ -172,7 +172,12 @@ func (ss *session) packer() (*pack.Packer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pack.Packer{Store: ss.s, Plan: ss.pl, Profile: ss.prof, Mke2fs: mke2fs, Epoch: pack.Epoch()}, nil
+	pk := &pack.Packer{Store: ss.s, Plan: ss.pl, Profile: ss.prof, Mke2fs: mke2fs, Epoch: pack.Epoch(), SeedBase: ss.p.SeedBase()}
+	if tools != nil {
+		pk.Tools = tools.Roots[plan.Host]
+	}
+	pk.Seed, _, err = ss.p.SeedLock()
+	return pk, err
 }
 
 // interruptible cancels on SIGINT/SIGTERM so builds are killed cleanly.

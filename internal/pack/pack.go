@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 
+	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/profile"
@@ -24,6 +25,11 @@ type Packer struct {
 	Mke2fs string
 	// Epoch is every timestamp in the images.
 	Epoch int64
+	// Tools are the image tools' nodes (e2fsprogs), and Seed and SeedBase
+	// the seed's lock and store entry: the SBOM names them.
+	Tools    []*plan.Node
+	Seed     []bootstrap.Entry
+	SeedBase string
 }
 
 // Artifacts are the files one target's images went to, by kind; "" for a

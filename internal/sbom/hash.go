@@ -8,7 +8,26 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// Ext ends the name of an image's SBOM: out/<profile>-<arch>.spdx.json.
+const Ext = ".spdx.json"
+
+// KindOf tells an image file's kind by how image names it.
+func KindOf(name string) (Kind, bool) {
+	switch {
+	case strings.HasSuffix(name, ".img"):
+		return Disk, true
+	case strings.HasSuffix(name, ".vmlinuz"):
+		return Kernel, true
+	case strings.HasSuffix(name, ".tar.zst"):
+		return Rootfs, true
+	case strings.Contains(name, ".initramfs.cpio."):
+		return Initramfs, true
+	}
+	return "", false
+}
 
 // HashFile reads an image file for the SBOM.
 func HashFile(path string, kind Kind) (File, error) {
