@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,7 +101,7 @@ func Write(dir, name string, nodes []*plan.Node, cache Cache) (*Manifest, error)
 		return nil, err
 	}
 	var sums strings.Builder
-	for _, p := range sortedKeys(w.sums) {
+	for _, p := range slices.Sorted(maps.Keys(w.sums)) {
 		fmt.Fprintf(&sums, "%s  %s\n", w.sums[p], p)
 	}
 	if err := os.WriteFile(filepath.Join(dir, SumsName), []byte(sums.String()), 0o644); err != nil {
@@ -157,7 +158,7 @@ func (w *writer) tree(root string) (string, error) {
 		return t, nil
 	}
 	name := filepath.Base(root)
-	for i := 2; slices.Contains(sortedValues(w.trees), name); i++ {
+	for i := 2; slices.Contains(slices.Collect(maps.Values(w.trees)), name); i++ {
 		name = fmt.Sprintf("%s-%d", filepath.Base(root), i)
 	}
 	w.trees[root] = name
@@ -264,21 +265,4 @@ func (w *writer) write(to string, data []byte) error {
 	sum := sha256.Sum256(data)
 	w.sums[to] = hex.EncodeToString(sum[:])
 	return nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func sortedValues(m map[string]string) []string {
-	vals := make([]string, 0, len(m))
-	for _, v := range m {
-		vals = append(vals, v)
-	}
-	return vals
 }

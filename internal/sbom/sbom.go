@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -322,13 +323,13 @@ func (b *builder) document() *document {
 			Comment:            "created at SOURCE_DATE_EPOCH, so that the same image gives the same document",
 		},
 	}
-	for _, id := range sortedKeys(b.pkgs) {
+	for _, id := range slices.Sorted(maps.Keys(b.pkgs)) {
 		doc.Packages = append(doc.Packages, b.pkgs[id])
 	}
 	slices.SortStableFunc(doc.Packages, func(a, b pkg) int {
 		return cmp.Compare(boolInt(a.SPDXID != "SPDXRef-Realm"), boolInt(b.SPDXID != "SPDXRef-Realm"))
 	})
-	for _, id := range sortedKeys(b.files) {
+	for _, id := range slices.Sorted(maps.Keys(b.files)) {
 		doc.Files = append(doc.Files, b.files[id])
 	}
 	for r := range b.rels {
@@ -345,15 +346,6 @@ func boolInt(v bool) int {
 		return 1
 	}
 	return 0
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // nodeID names a built package by its store entry, which is unique.
