@@ -104,7 +104,7 @@ func TestGitSourceAndPatches(t *testing.T) {
 	ov := t.TempDir()
 	source := fmt.Sprintf("[[source]]\ngit = \"https://example.invalid/hello.git\"\nref = \"v1.0\"\ntree = %q\n", tree)
 	good := "--- a/hello.c\n+++ b/hello.c\n@@ -4,5 +4,5 @@\n int main(void)\n {\n-\tputs(\"hello from git\");\n+\tputs(\"hello from git, patched\");\n \treturn 0;\n }\n"
-	writeRecipe(t, ov, "githello", "name = \"githello\"\nversion = \"1.0\"\npatches = [\"patched.patch\"]\n\n"+source,
+	writeRecipe(t, ov, "githello", "name = \"githello\"\nversion = \"1.0\"\npatches = [\"patched.patch\"]\nlicense = \"MIT\"\n"+source,
 		`{% extends "make.sh" %}`, map[string]string{"patched.patch": good})
 	stalix(t, bin, "build", "githello", "--recipes", ov)
 	exe := strings.TrimSpace(stalix(t, bin, "path", "githello", "--recipes", ov))
@@ -113,7 +113,7 @@ func TestGitSourceAndPatches(t *testing.T) {
 	}
 
 	bad := strings.Replace(good, " \treturn 0;\n", " \treturn 1;\n", 1)
-	writeRecipe(t, ov, "badpatch", "name = \"badpatch\"\nversion = \"1.0\"\n# this one does not apply\npatches = [\"stale.patch\"]\n\n"+source,
+	writeRecipe(t, ov, "badpatch", "name = \"badpatch\"\nversion = \"1.0\"\n# this one does not apply\npatches = [\"stale.patch\"]\nlicense = \"MIT\"\n"+source,
 		`{% extends "make.sh" %}`, map[string]string{"stale.patch": bad})
 	out, ok := stalixEnv(t, bin, nil, "build", "badpatch", "--recipes", ov)
 	if ok {
@@ -152,9 +152,9 @@ $AR rcs %s.a list.o
 `, nonce, name, name, name)
 	}
 	for _, name := range []string{"liba", "libb"} {
-		writeRecipe(t, ov, name, "name = \""+name+"\"\nversion = \"1\"\n", lib(name), map[string]string{})
+		writeRecipe(t, ov, name, "name = \""+name+"\"\nversion = \"1\"\nlicense = \"MIT\"\n", lib(name), map[string]string{})
 	}
-	writeRecipe(t, ov, "dupapp", "name = \"dupapp\"\nversion = \"1\"\n[deps]\nlibs = [\"liba\", \"libb\"]\n", `{% extends "base.sh" %}
+	writeRecipe(t, ov, "dupapp", "name = \"dupapp\"\nversion = \"1\"\nlicense = \"MIT\"\n[deps]\nlibs = [\"liba\", \"libb\"]\n", `{% extends "base.sh" %}
 {% block build %}
 printf 'int liba_func(void); int libb_func(void);\nint main(void) { return liba_func() + libb_func(); }\n' > main.c
 $CC $CFLAGS main.c {{ deps.liba }}/lib/liba.a {{ deps.libb }}/lib/libb.a -o dupapp

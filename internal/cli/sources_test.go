@@ -127,7 +127,7 @@ func TestFetchWrongTree(t *testing.T) {
 	ov := t.TempDir()
 	dir := filepath.Join(ov, "local", "libz")
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.2.13\"\n[[source]]\ngit = \"https://example.invalid/zlib.git\"\nref = \"v1.2.13\"\ntree = \""+want+"\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"libz\"\nversion = \"1.2.13\"\nlicense = \"Zlib\"\n[[source]]\ngit = \"https://example.invalid/zlib.git\"\nref = \"v1.2.13\"\ntree = \""+want+"\"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "base.sh" %}`), 0o644)
 	code, _, errs := run(t, "fetch", "--root", root, "--store", t.TempDir(), "--recipes", ov, "libz")
 	if code != 1 {

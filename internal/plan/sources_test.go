@@ -119,7 +119,7 @@ func TestSourcesFrom(t *testing.T) {
 	root := copyTree(t)
 	dir := filepath.Join(root, "recipes", "core", "hello2")
 	os.MkdirAll(dir, 0o755)
-	copied := "name = \"hello2\"\nversion = \"2.12\"\n\n[[source]]\n" + helloSource + "\n"
+	copied := "name = \"hello2\"\nversion = \"2.12\"\nlicense = \"MIT\"\n[[source]]\n" + helloSource + "\n"
 	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(copied), 0o644)
 	os.WriteFile(filepath.Join(dir, "build.sh"), []byte(`{% extends "base.sh" %}`), 0o644)
 	plan := func() (*Node, error) {
@@ -139,7 +139,7 @@ func TestSourcesFrom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\n# hello's tarball\nsources_from = \"hello\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\nlicense = \"MIT\"\n# hello's tarball\nsources_from = \"hello\"\n"), 0o644)
 	got, err := plan()
 	if err != nil {
 		t.Fatal(err)
@@ -152,15 +152,15 @@ func TestSourcesFrom(t *testing.T) {
 		{"sources_from = \"hello2\"\n", "recipe.toml:4: sources_from names this recipe itself"},
 		{"sources_from = \"hello\"\n[[source]]\n" + helloSource + "\n", "recipe.toml:4: sources_from = \"hello\" takes all of hello's sources, and this recipe has [[source]] tables too (line 5)"},
 	} {
-		os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\n\n"+c.text), 0o644)
+		os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\nlicense = \"MIT\"\n"+c.text), 0o644)
 		if _, err := plan(); err == nil || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("error %v\nwant %q", err, c.err)
 		}
 	}
 	other := filepath.Join(root, "recipes", "core", "hello3")
 	os.MkdirAll(other, 0o755)
-	os.WriteFile(filepath.Join(other, "recipe.toml"), []byte("name = \"hello3\"\nversion = \"1\"\nsources_from = \"hello2\"\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\nsources_from = \"hello3\"\n"), 0o644)
+	os.WriteFile(filepath.Join(other, "recipe.toml"), []byte("name = \"hello3\"\nversion = \"1\"\nlicense = \"MIT\"\nsources_from = \"hello2\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte("name = \"hello2\"\nversion = \"2.12\"\nlicense = \"MIT\"\nsources_from = \"hello3\"\n"), 0o644)
 	if _, err := plan(); err == nil || !strings.Contains(err.Error(), "sources_from goes round: hello2 -> hello3 -> hello2") {
 		t.Errorf("cycle: %v", err)
 	}
