@@ -10,6 +10,7 @@ import (
 
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/report"
 	"stalix.dev/stalix-build/internal/sched"
 	"stalix.dev/stalix-build/internal/store"
 )
@@ -37,6 +38,8 @@ type Rebuild struct {
 	Images func(second *store.Store) ([]ImageResult, error)
 	// View makes the progress view of the rebuild.
 	View func(p *sched.Plan) build.View
+	// Record, when set, is given what the rebuild's run did (build.Builder.Record).
+	Record func(r *report.Run)
 }
 
 // Report is what a check found: a verdict per package and per image.
@@ -86,7 +89,7 @@ func (r *Rebuild) Run(ctx context.Context, nodes []*plan.Node) (*Report, error) 
 	defer setenv("LC_ALL", "de_DE.UTF-8")()
 	defer setenv("TZ", "Pacific/Kiritimati")()
 
-	b := &build.Builder{Store: second, Inputs: r.Main, Sources: r.Sources, Seed: r.Seed, Jobs: 1, View: r.View}
+	b := &build.Builder{Store: second, Inputs: r.Main, Sources: r.Sources, Seed: r.Seed, Jobs: 1, View: r.View, Record: r.Record}
 	runErr := b.Run(ctx, nodes)
 	rep := &Report{}
 	for _, n := range nodes {

@@ -25,7 +25,8 @@ func runCheck(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	rb := &check.Rebuild{Main: ss.s, Sources: newFetcher(e, b.offline), Seed: ss.s.Path(ss.p.SeedBase()), View: newView(e)}
+	rr := recordRun(e, ss.title, ss.s)
+	rb := &check.Rebuild{Main: ss.s, Sources: newFetcher(e, b.offline), Seed: ss.s.Path(ss.p.SeedBase()), View: rr.view(newView(e)), Record: rr.record}
 	if ss.prof != nil && !*noImages {
 		pk, err := ss.packer()
 		if err != nil {
@@ -36,6 +37,7 @@ func runCheck(e *Env, args []string) error {
 		return err
 	}
 	rep, err := rb.Run(ss.ctx, check.Select(ss.pl, ss.wanted(), *deep, skip))
+	err = rr.finish(err)
 	if rep != nil {
 		if *asJSON {
 			if err := printJSON(e, rep); err != nil {
