@@ -40,7 +40,7 @@ func TestSummary(t *testing.T) {
 			{ID: "y", Deps: []string{"x"}, Status: Failed, Start: 4 * s, End: 10 * s, User: 5 * s},
 			{ID: "z", Deps: []string{"y"}, Status: Skipped},
 		}}, []string{
-			"wall 10.0s, CPU 9.0s (user 9.0s, sys 0.0s), utilisation 90% of 1 jobs",
+			"wall 10.0s, CPU 9.0s (user 9.0s, sys 0.0s), utilisation 90% of 1 job",
 			"critical path 10.0s: x 4.0s > y 6.0s",
 		}},
 		{"nothing ran", &Run{Wall: 0, Jobs: 4, Nodes: []Node{{ID: "x", Status: InStore}}}, []string{

@@ -14,9 +14,13 @@ import (
 //	wall 6m39s, CPU 11m02s (user 9m15s, sys 1m47s), utilisation 83% of 2 jobs
 //	critical path 6m39s: musl@x86_64 45.0s > libcxx@x86_64 1m10s > cc@x86_64 1.0s > linux@x86_64 4m43s
 func (s Summary) Lines() []string {
-	lines := []string{fmt.Sprintf("wall %s, CPU %s (user %s, sys %s), utilisation %.0f%% of %d jobs",
+	jobs := fmt.Sprintf("%d jobs", s.Jobs)
+	if s.Jobs == 1 {
+		jobs = "1 job"
+	}
+	lines := []string{fmt.Sprintf("wall %s, CPU %s (user %s, sys %s), utilisation %.0f%% of %s",
 		progress.Duration(s.Wall), progress.Duration(s.CPU()), progress.Duration(s.User), progress.Duration(s.Sys),
-		100*s.Utilisation, s.Jobs)}
+		100*s.Utilisation, jobs)}
 	if len(s.Path) == 0 {
 		return append(lines, "critical path: nothing ran")
 	}
