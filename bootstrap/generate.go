@@ -30,6 +30,39 @@ func Update(ctx context.Context, listPath, arch string, current []Entry) ([]Entr
 	return es, nil
 }
 
+// Updated is what UpdateLock did.
+type Updated struct {
+	Changes  []Change
+	Packages int
+	Hash     string // the seed's hash after the update
+}
+
+// UpdateLock re-resolves the list into the lock file: with all, afresh;
+// otherwise keeping every pin the archive still serves. The file is
+// rewritten only when a pin changed.
+func UpdateLock(ctx context.Context, listPath, lockPath string, all bool) (Updated, error) {
+	cur, err := ReadLock(lockPath)
+	if err != nil {
+		return Updated{}, err
+	}
+	keep := cur
+	if all {
+		keep = nil
+	}
+	es, err := Update(ctx, listPath, "amd64", keep)
+	if err != nil {
+		return Updated{}, err
+	}
+	u := Updated{Changes: Diff(cur, es), Packages: len(es)}
+	if len(u.Changes) > 0 {
+		if err := WriteLock(lockPath, es); err != nil {
+			return u, err
+		}
+	}
+	u.Hash, err = LockHash(lockPath)
+	return u, err
+}
+
 // WriteLock writes es to path in lock form, atomically.
 func WriteLock(path string, es []Entry) error {
 	tmp := path + ".new"

@@ -74,35 +74,19 @@ func runSeedUpdate(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cur, err := bootstrap.ReadLock(lock)
-	if err != nil {
-		return err
-	}
-	keep := cur
-	if *all {
-		keep = nil
-	}
 	ctx, cancel := interruptible()
 	defer cancel()
-	es, err := bootstrap.Update(ctx, filepath.Join(p.Root, "bootstrap", "seed.list"), "amd64", keep)
+	u, err := bootstrap.UpdateLock(ctx, filepath.Join(p.Root, "bootstrap", "seed.list"), lock, *all)
 	if err != nil {
 		return err
 	}
-	changes := bootstrap.Diff(cur, es)
-	if len(changes) == 0 {
-		fmt.Fprintf(e.Stdout, "seed update: nothing changed; %d packages; seed %s\n", len(cur), p.SeedHash)
-		return nil
-	}
-	for _, ch := range changes {
+	for _, ch := range u.Changes {
 		fmt.Fprintln(e.Stdout, ch)
 	}
-	if err := bootstrap.WriteLock(lock, es); err != nil {
-		return err
+	if len(u.Changes) == 0 {
+		fmt.Fprintf(e.Stdout, "seed update: nothing changed; %d packages; seed %s\n", u.Packages, u.Hash)
+		return nil
 	}
-	h, err := bootstrap.LockHash(lock)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "seed update: %d changed; %d packages; wrote %s; seed %s\n", len(changes), len(es), lock, h)
+	fmt.Fprintf(e.Stdout, "seed update: %d changed; %d packages; wrote %s; seed %s\n", len(u.Changes), u.Packages, lock, u.Hash)
 	return nil
 }
