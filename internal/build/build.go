@@ -410,6 +410,8 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 		"out=" + n.Out(),
 		"MAKEFLAGS=" + js.MakeFlags(),
 		"STALIX_JOBS=" + strconv.Itoa(js.Size()),
+		// ninja 1.13 joins the same pool by path only (see sched.Jobserver).
+		"STALIX_JOBSERVER_FIFO=" + sandbox.JobserverPath,
 	}
 	return sandbox.Spec{
 		Inputs:     mounts,
@@ -423,6 +425,7 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 		Stdout:     txn.Log,
 		Stderr:     txn.Log,
 		ExtraFiles: js.Files(),
+		Jobserver:  js.Path(),
 		Hostname:   hostname,
 	}, nil
 }

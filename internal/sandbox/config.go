@@ -55,6 +55,10 @@ func newConfig(s *Spec, root string) config {
 	if s.Out.Host != "" {
 		c.Binds = append(c.Binds, bind{Host: abs(s.Out.Host), Path: s.Out.Path, Writable: true})
 	}
+	if s.Jobserver != "" {
+		// Writable: a client returns its tokens by writing them back.
+		c.Binds = append(c.Binds, bind{Host: abs(s.Jobserver), Path: JobserverPath, Writable: true})
+	}
 	// Sorting by path puts /a before /a/b, so nested mounts stack in the right order.
 	sort.Slice(c.Binds, func(i, j int) bool { return c.Binds[i].Path < c.Binds[j].Path })
 	return c

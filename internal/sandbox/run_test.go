@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestRunWritesOutputAndReadsInput(t *testing.T) {
@@ -101,6 +103,39 @@ func TestRunExtraFiles(t *testing.T) {
 		if want := fmt.Sprintf("via-fd%d\n", 3+i); string(b) != want {
 			t.Errorf("fd %d: got %q, want %q", 3+i, b, want)
 		}
+	}
+}
+
+// TestRunJobserver binds a fifo in: the build opens it by path, takes a token and writes one
+// back, as ninja does with the jobserver's pool.
+func TestRunJobserver(t *testing.T) {
+	f := newFixture(t)
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Read-write: a reader and a writer at once, so neither side's open blocks.
+	pool, err := os.OpenFile(fifo, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if _, err := pool.WriteString("+"); err != nil {
+		t.Fatal(err)
+	}
+	s := f.spec("test -p " + JobserverPath + " && dd if=" + JobserverPath + " bs=1 count=1 2>/dev/null && echo -n x > " + JobserverPath)
+	s.Jobserver = fifo
+	stdout, stderr, err := runSpec(t, s)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if stdout != "+" {
+		t.Errorf("the build read %q from the pool, want the token +", stdout)
+	}
+	b := make([]byte, 8)
+	n, err := pool.Read(b)
+	if err != nil || string(b[:n]) != "x" {
+		t.Errorf("the pool holds %q, %v after the build; want the x it wrote", b[:n], err)
 	}
 }
 
@@ -213,6 +248,8 @@ func TestRunSetupErrors(t *testing.T) {
 		{"bin and seed", func(s *Spec) { s.Bin = bbStore + "/bin"; s.Seed = t.TempDir() }, "both want /bin"},
 		{"bin outside inputs", func(s *Spec) { s.Bin = "/ix/store/elsewhere/bin" }, "in none of the inputs"},
 		{"bin relative", func(s *Spec) { s.Bin = "bin" }, "must be absolute"},
+		{"jobserver missing", func(s *Spec) { s.Jobserver = "/no/such/fifo" }, "/no/such/fifo"},
+		{"jobserver not a fifo", func(s *Spec) { s.Jobserver = s.Inputs[0].Host }, "is not a fifo"},
 		{"input under usr", func(s *Spec) {
 			s.Bin = bbStore + "/bin"
 			s.Inputs = append(s.Inputs, Mount{Host: t.TempDir(), Path: "/usr/lib"})

@@ -44,11 +44,17 @@ type Spec struct {
 	Dir string
 	// Stdout and Stderr receive the script's output; nil discards it.
 	Stdout, Stderr io.Writer
-	// ExtraFiles are passed on as fds 3, 4, ... (e.g. the make jobserver pipe).
+	// ExtraFiles are passed on as fds 3, 4, ... (e.g. the make jobserver's fds).
 	ExtraFiles []*os.File
+	// Jobserver, when set, is the host path of the jobserver's named fifo. It is bound
+	// read-write at JobserverPath, for clients that open the pool by path (ninja 1.13).
+	Jobserver string
 	// Hostname is the sandbox's host name; "stalix" when empty.
 	Hostname string
 }
+
+// JobserverPath is where a build finds Spec.Jobserver's fifo.
+const JobserverPath = "/run/jobserver"
 
 // DefaultHostname is the host name a build sees unless Spec.Hostname says otherwise.
 const DefaultHostname = "stalix"
@@ -102,6 +108,18 @@ func (s *Spec) validate() error {
 	}
 	if s.Out.Host != "" {
 		if err := check("output", s.Out); err != nil {
+			return err
+		}
+	}
+	if s.Jobserver != "" {
+		fi, err := os.Stat(s.Jobserver)
+		if err != nil {
+			return fmt.Errorf("sandbox: jobserver: %w", err)
+		}
+		if fi.Mode().Type() != os.ModeNamedPipe {
+			return fmt.Errorf("sandbox: jobserver %s is not a fifo", s.Jobserver)
+		}
+		if err := check("jobserver", Mount{Host: s.Jobserver, Path: JobserverPath}); err != nil {
 			return err
 		}
 	}

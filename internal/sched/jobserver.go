@@ -5,55 +5,68 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// Jobserver is a GNU make jobserver: a pipe holding j-1 tokens, shared by
-// every build so that all `make` processes together run at most j jobs.
+// Jobserver is a GNU make jobserver: a named fifo holding j-1 tokens, shared
+// by every build so that all `make` and `ninja` processes together run at most
+// j jobs.
 //
 // Accounting: the scheduler owns one implicit slot, like a top-level make.
 // The first running build uses it; every further concurrently running build
-// first takes a token from the pipe (Acquire) and gives it back when it ends
-// (Release). Inside a build, make's own implicit job is that slot, and each
-// extra job make runs takes one more token from the same pipe. So running
-// builds + extra make jobs <= 1 + (j-1) = j at every moment.
+// first takes a token from the pool (Acquire) and gives it back when it ends
+// (Release). Inside a build, make's (or ninja's) own implicit job is that
+// slot, and each extra job runs on one more token from the same pool. So
+// running builds + extra jobs <= 1 + (j-1) = j at every moment.
 //
-// Children get the pipe as inherited fds (Files, MakeFlags), which GNU make
-// 4.3 and later understand as --jobserver-auth=R,W. Make 4.3 switches the
-// read end to non-blocking mode, which would break a blocking reader sharing
-// that open file description, so this process reads through its own
-// description of the same pipe, opened via /proc/self/fd.
+// Two clients, two forms of one pool. GNU make 4.3 (the seed's and ours)
+// takes only inherited fds (--jobserver-auth=R,W: Files, MakeFlags) and
+// fails on make 4.4's fifo form; ninja 1.13 takes only the fifo form
+// (--jobserver-auth=fifo:PATH: Path, FifoMakeFlags) and ignores the fds.
+// Both parse MAKEFLAGS with the last --jobserver-auth winning, so one
+// MAKEFLAGS cannot serve both: builds get the fds form in MAKEFLAGS and the
+// fifo's path apart. A named fifo gives both: the fds are two opens of it,
+// and a path also survives process trees that close inherited fds (Python's
+// subprocess does, so meson's own ninja calls would lose fds 3 and 4).
+//
+// Make 4.3 switches the read end to non-blocking mode, which would break a
+// blocking reader sharing that open file description, so this process reads
+// through its own open of the fifo.
 type Jobserver struct {
 	size int
 	r, w *os.File
-	// readPath reopens the pipe's read end as a separate open file
-	// description for Acquire.
-	readPath string
+	// dir holds the fifo and nothing else; Close removes it.
+	dir string
+	// fifo is the pool's path; Acquire and Reconcile open it for their own
+	// open file descriptions.
+	fifo string
 
 	mu   sync.Mutex
 	held int // tokens taken through Acquire and not yet released
 }
 
-// token is what GNU make writes into its own jobserver pipe.
+// token is what GNU make writes into its own jobserver pool.
 const token = '+'
 
-// New makes a jobserver for j parallel jobs (j >= 1).
+// New makes a jobserver for j parallel jobs (j >= 1). Its fifo lives in a
+// private directory of its own under os.TempDir until Close.
 func New(j int) (*Jobserver, error) {
 	if j < 1 {
 		return nil, fmt.Errorf("jobserver for %d jobs: -j must be at least 1", j)
 	}
-	r, w, err := os.Pipe()
+	dir, err := os.MkdirTemp("", "stalix-jobserver-")
 	if err != nil {
-		return nil, fmt.Errorf("jobserver pipe: %w", err)
+		return nil, fmt.Errorf("jobserver: %w", err)
 	}
-	// Fd puts both ends in blocking mode, which simple jobserver clients
-	// expect; it also pins the fd numbers readPath refers to.
-	rfd := r.Fd()
-	w.Fd()
-	js := &Jobserver{size: j, r: r, w: w, readPath: fmt.Sprintf("/proc/self/fd/%d", rfd)}
+	js := &Jobserver{size: j, dir: dir, fifo: filepath.Join(dir, "fifo")}
+	if err := js.open(); err != nil {
+		js.Close()
+		return nil, err
+	}
 	if err := js.put(j - 1); err != nil {
 		js.Close()
 		return nil, err
@@ -61,10 +74,45 @@ func New(j int) (*Jobserver, error) {
 	return js, nil
 }
 
+// open makes the fifo and opens the ends children inherit.
+func (js *Jobserver) open() error {
+	if err := unix.Mkfifo(js.fifo, 0o600); err != nil {
+		return fmt.Errorf("jobserver: mkfifo %s: %w", js.fifo, err)
+	}
+	// Opening a fifo's read end blocks until there is a writer, unless
+	// non-blocking; the write end then opens at once, a reader being there.
+	r, err := os.OpenFile(js.fifo, os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return fmt.Errorf("jobserver: open %s: %w", js.fifo, err)
+	}
+	js.r = r
+	w, err := os.OpenFile(js.fifo, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("jobserver: open %s: %w", js.fifo, err)
+	}
+	js.w = w
+	// Fd puts both ends in blocking mode, which simple jobserver clients
+	// expect.
+	r.Fd()
+	w.Fd()
+	return nil
+}
+
 // Size is the j the jobserver was made for.
 func (js *Jobserver) Size() int { return js.size }
 
-// Files are the pipe's read and write ends, to pass as the first two
+// Path is the fifo on the host, for a ninja that runs outside a sandbox and
+// for the sandbox to bind in; it exists until Close.
+func (js *Jobserver) Path() string { return js.fifo }
+
+// FifoMakeFlags is the MAKEFLAGS value for ninja 1.13 (or make 4.4), which
+// open the pool by path: the fifo as the client sees it (inside a sandbox, the
+// path it is bound at). Give it to ninja alone: make 4.3 rejects this form.
+func (js *Jobserver) FifoMakeFlags(path string) string {
+	return fmt.Sprintf("-j%d --jobserver-auth=fifo:%s", js.size, path)
+}
+
+// Files are the fifo's read and write ends, to pass as the first two
 // exec.Cmd.ExtraFiles so the child sees them as fds 3 and 4.
 func (js *Jobserver) Files() []*os.File { return []*os.File{js.r, js.w} }
 
@@ -87,9 +135,9 @@ func (js *Jobserver) Acquire(ctx context.Context) error {
 	// A description of our own, non-blocking and owned by Go's poller, so
 	// the read can be interrupted and make's fcntl on the children's
 	// description does not affect it.
-	f, err := os.OpenFile(js.readPath, os.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	f, err := os.OpenFile(js.fifo, os.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return fmt.Errorf("jobserver: reopen read end %s: %w", js.readPath, err)
+		return fmt.Errorf("jobserver: open %s: %w", js.fifo, err)
 	}
 	defer f.Close()
 	stop := context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Unix(1, 0)) })
@@ -161,9 +209,9 @@ func (js *Jobserver) Reconcile() (int, error) {
 	case missing < 0:
 		// Someone wrote tokens it never took; drain them through our own
 		// description so the pool does not grow beyond j.
-		fd, err := unix.Open(js.readPath, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		fd, err := unix.Open(js.fifo, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 		if err != nil {
-			return 0, fmt.Errorf("jobserver: reopen read end %s: %w", js.readPath, err)
+			return 0, fmt.Errorf("jobserver: open %s: %w", js.fifo, err)
 		}
 		defer unix.Close(fd)
 		buf := make([]byte, -missing)
@@ -176,9 +224,9 @@ func (js *Jobserver) Reconcile() (int, error) {
 	return 0, nil
 }
 
-// Available is the number of tokens in the pipe right now.
+// Available is the number of tokens in the pool right now.
 func (js *Jobserver) Available() (int, error) {
-	// TIOCINQ is Linux's FIONREAD: bytes waiting in the pipe.
+	// TIOCINQ is Linux's FIONREAD: bytes waiting in the fifo.
 	n, err := unix.IoctlGetInt(int(js.r.Fd()), unix.TIOCINQ)
 	if err != nil {
 		return 0, fmt.Errorf("jobserver: count tokens: %w", err)
@@ -186,7 +234,14 @@ func (js *Jobserver) Available() (int, error) {
 	return n, nil
 }
 
-// Close closes both ends of the pipe; children keep their copies.
+// Close closes both ends and removes the fifo; children keep their open
+// copies, but nothing new can join the pool.
 func (js *Jobserver) Close() error {
-	return errors.Join(js.r.Close(), js.w.Close())
+	var errs []error
+	for _, f := range []*os.File{js.r, js.w} {
+		if f != nil {
+			errs = append(errs, f.Close())
+		}
+	}
+	return errors.Join(append(errs, os.RemoveAll(js.dir))...)
 }
