@@ -321,3 +321,112 @@ func TestJobserverMakeKilled(t *testing.T) {
 		t.Errorf("pool holds %d tokens after the run, want %d restored", n, j-1)
 	}
 }
+
+// ninjaRule is makefile's job for ninja; runNinja adds the six builds.
+const ninjaRule = `rule job
+  command = echo "+ $$(date +%s%N) $name $out" >> $log; sleep 0.4; echo "- $$(date +%s%N) $name $out" >> $log
+`
+
+// ninja13 is a ninja with a jobserver client: STALIX_NINJA, as `stalix-build path ninja` gives it.
+func ninja13(t *testing.T) string {
+	n := os.Getenv("STALIX_NINJA")
+	if n == "" {
+		t.Skip("needs ninja 1.13 or later: STALIX_NINJA=$(stalix-build path ninja)/bin/ninja (after stalix-build build ninja)")
+	}
+	return n
+}
+
+// runNinja runs the six jobs under ninja, on the pool through its fifo unless jobs overrides it.
+func runNinja(ctx context.Context, ninja string, js *Jobserver, dir, name, log, jobs string) error {
+	sub := filepath.Join(dir, name)
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(ninjaRule)
+	for i := 1; i <= 6; i++ {
+		fmt.Fprintf(&b, "build job%d: job\n  name = %s\n  log = %s\n", i, name, log)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "build.ninja"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	args := []string{"-C", sub}
+	if jobs != "" {
+		args = append(args, "-j", jobs)
+	}
+	cmd := exec.CommandContext(ctx, ninja, args...)
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MAKEFLAGS=") })
+	cmd.Env = append(env, "MAKEFLAGS="+js.FifoMakeFlags(js.Path()))
+	out, err := cmd.CombinedOutput()
+	if err == nil && jobs == "" && !strings.Contains(string(out), "Jobserver mode detected") {
+		err = fmt.Errorf("ninja %s did not join the jobserver:\n%s", name, out)
+	}
+	return err
+}
+
+// TestJobserverNinjaAndMake runs two ninjas and a make as scheduled builds on one pool, ninja
+// through the fifo's path and make through the fds, and checks that no more than j jobs ever
+// ran at once; the control runs the ninjas with -j of their own and must see the overrun.
+func TestJobserverNinjaAndMake(t *testing.T) {
+	ninja := ninja13(t)
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("needs make (apt-get install make)")
+	}
+	const j = 3
+	for _, control := range []bool{false, true} {
+		js, err := New(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := writeMakefile(t)
+		log := filepath.Join(dir, "jobs.log")
+		jobs := ""
+		if control {
+			jobs = "6"
+		}
+		nodes := []Node{{ID: "n1"}, {ID: "n2"}, {ID: "m1"}}
+		_, err = Run(context.Background(), nodes, Options{Jobs: j, Jobserver: js}, func(ctx context.Context, id string) error {
+			if id == "m1" {
+				return runMake(ctx, js, dir, id, log)
+			}
+			return runNinja(ctx, ninja, js, dir, id, log, jobs)
+		})
+		js.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		peak, n := peakJobs(t, log)
+		t.Logf("control=%v: %d jobs, at most %d at once, j=%d", control, n, peak, j)
+		switch {
+		case n != 18:
+			t.Errorf("%d jobs ran, want 18", n)
+		case !control && peak > j:
+			t.Errorf("%d jobs ran at once, more than j=%d", peak, j)
+		case !control && peak < j:
+			t.Errorf("at most %d jobs ran at once: the pool was not used", peak)
+		case control && peak <= j:
+			t.Errorf("ninjas with -j 6 of their own peaked at %d jobs, want more than j=%d", peak, j)
+		}
+	}
+}
+
+// TestJobserverFifoGone: the fifo exists while the jobserver does, and nothing is left after.
+func TestJobserverFifoGone(t *testing.T) {
+	js, err := New(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(js.Path())
+	if err != nil || fi.Mode().Type() != os.ModeNamedPipe {
+		t.Fatalf("%s: %v, %v; want a fifo", js.Path(), fi, err)
+	}
+	if got, want := js.FifoMakeFlags("/run/jobserver"), "-j2 --jobserver-auth=fifo:/run/jobserver"; got != want {
+		t.Errorf("FifoMakeFlags = %q, want %q", got, want)
+	}
+	if err := js.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Dir(js.Path())); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Close, %s: %v; want it gone", filepath.Dir(js.Path()), err)
+	}
+}
