@@ -4,7 +4,7 @@
 # Generated files must not look older than their inputs, or make would run autotools.
 find . -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 {% endblock %}
-{% block configure_flags %}--disable-shared --enable-static --disable-docs --disable-multi-os-directory{% endblock %}
+{% block configure_flags %}--disable-docs --disable-multi-os-directory{% endblock %}
 {% block install %}
 {{ block.Super }}
 rm -rf "$out/share"

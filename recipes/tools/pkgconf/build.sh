@@ -7,7 +7,7 @@
 # Generated files must not look older than their inputs, or make would run autotools.
 find . -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 {% endblock %}
-{% block configure_flags %}--disable-shared --enable-static --with-pkg-config-dir= --with-system-libdir= --with-system-includedir={% endblock %}
+{% block configure_flags %}--with-pkg-config-dir= --with-system-libdir= --with-system-includedir={% endblock %}
 {% block install %}
 make install
 ln -s pkgconf "$out/bin/pkg-config"
