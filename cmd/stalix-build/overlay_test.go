@@ -7,20 +7,22 @@ import (
 	"debug/elf"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-// tarball writes a .tar.gz holding name-1.0/ with the given files.
+// tarball writes a .tar.gz holding name-1.0/ with the given files, in sorted order.
 func tarball(t *testing.T, path, name string, files map[string]string) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
-	for _, f := range []string{"Makefile", name + ".c"} {
+	for _, f := range slices.Sorted(maps.Keys(files)) {
 		body := files[f]
 		tw.WriteHeader(&tar.Header{Name: name + "-1.0/" + f, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg})
 		tw.Write([]byte(body))
