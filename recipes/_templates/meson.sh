@@ -22,8 +22,10 @@ jninja() {
   MAKEFLAGS="-j$STALIX_JOBS --jobserver-auth=fifo:$STALIX_JOBSERVER_FIFO" ninja "$@"
 }
 # Python packages among the inputs (mako, for mesa's generators) are importable by our python3:
-# every input's bin/ is on PATH, and such a package keeps its modules beside it.
+# every input's bin/ is on PATH, and such a package keeps its modules beside it. Only store
+# paths: the seed's /usr/bin is on PATH too.
 for p in $(echo "$PATH" | tr : ' '); do
+  case $p in /ix/store/*/bin) ;; *) continue ;; esac
   if [ -d "${p%/bin}/lib/python3.11/site-packages" ]; then
     PYTHONPATH="${PYTHONPATH:+$PYTHONPATH:}${p%/bin}/lib/python3.11/site-packages"
   fi
