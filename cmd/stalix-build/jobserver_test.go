@@ -92,7 +92,7 @@ func TestJobserverMesonAndMake(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		toml := fmt.Sprintf("name = %q\nversion = \"1.0\"\n[[source]]\nfile = \"%s-1.0.tar.gz\"\nurl = \"https://example.invalid/%s-1.0.tar.gz\"\nsha256 = %q\nstrip = 1\n[deps]\ntools = [%s]\n",
+		toml := fmt.Sprintf("name = %q\nversion = \"1.0\"\nlicense = \"MIT\"\n[[source]]\nfile = \"%s-1.0.tar.gz\"\nurl = \"https://example.invalid/%s-1.0.tar.gz\"\nsha256 = %q\nstrip = 1\n[deps]\ntools = [%s]\n",
 			name, name, name, sum, tools)
 		if err := os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(toml), 0o644); err != nil {
 			t.Fatal(err)
