@@ -93,19 +93,27 @@ func (t *Txn) Abort() {
 }
 
 // Commit renames the output into place and then writes its manifest; an
-// entry counts as present only once both exist.
+// entry counts as present only once both exist. A manifest that already
+// names a content hash (a copy, or a download from a binary cache) is a
+// promise: an output that hashes otherwise is refused and dropped.
 func (t *Txn) Commit(m Manifest) error {
-	defer t.unlock()
-	// A kernel or LLVM build tree takes long to delete; the scheduler
-	// need not wait for it. Close waits, and a killed run's leftovers go
-	// at the next Open's CleanStale.
-	defer t.s.removeLater(t.Build)
+	committed := false
+	defer func() {
+		if !committed {
+			t.Abort()
+		}
+	}()
 	hash, size, err := TreeHash(t.Out)
 	if err != nil {
 		return err
 	}
+	if m.ContentHash != "" && (m.ContentHash != hash || m.Size != size) {
+		return fmt.Errorf("commit %s: content hash %s (%d bytes), want %s (%d bytes)", t.Base, hash, size, m.ContentHash, m.Size)
+	}
 	m.ContentHash, m.Size = hash, size
-	m.BuildSeconds = time.Since(t.start).Round(time.Millisecond).Seconds()
+	if m.BuildSeconds == 0 {
+		m.BuildSeconds = time.Since(t.start).Round(time.Millisecond).Seconds()
+	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -130,6 +138,12 @@ func (t *Txn) Commit(m Manifest) error {
 	if err := os.Rename(metaTmp, filepath.Join(t.s.Dir, metaDir, t.Base)); err != nil {
 		return fmt.Errorf("commit %s: %w", t.Base, err)
 	}
+	committed = true
+	t.unlock()
+	// A kernel or LLVM build tree takes long to delete; the scheduler
+	// need not wait for it. Close waits, and a killed run's leftovers go
+	// at the next Open's CleanStale.
+	t.s.removeLater(t.Build)
 	return syncDir(t.s.Dir)
 }
 

@@ -19,6 +19,22 @@ type Entry struct {
 	Size   int64  // a regular file's size
 }
 
+// Line is the entry's line in the content hash's encoding. The binary
+// cache's archive is made of these lines, so its headers alone give the
+// content hash of what it unpacks to.
+func (e Entry) Line() string {
+	rel := filepath.ToSlash(e.Rel)
+	switch {
+	case e.Mode.IsDir():
+		return fmt.Sprintf("d %q %o\n", rel, e.Mode.Perm())
+	case e.Mode&fs.ModeSymlink != 0:
+		return fmt.Sprintf("l %q %q\n", rel, e.Target)
+	case e.Mode.IsRegular():
+		return fmt.Sprintf("f %q %o %d %s\n", rel, e.Mode.Perm(), e.Size, e.SHA256)
+	}
+	return fmt.Sprintf("o %q %v\n", rel, e.Mode)
+}
+
 // Walk calls fn for every entry of dir in sorted path order, a directory
 // before what it holds, with each regular file's sha256. skip, when set,
 // leaves an entry out (and, for a directory, all below it).
@@ -62,18 +78,9 @@ func TreeHash(dir string) (string, int64, error) {
 	h := sha256.New()
 	var size int64
 	err := Walk(dir, nil, func(e Entry) error {
-		switch {
-		case e.Mode.IsDir():
-			fmt.Fprintf(h, "d %q %o\n", e.Rel, e.Mode.Perm())
-		case e.Mode&fs.ModeSymlink != 0:
-			fmt.Fprintf(h, "l %q %q\n", e.Rel, e.Target)
-		case e.Mode.IsRegular():
-			size += e.Size
-			fmt.Fprintf(h, "f %q %o %d %s\n", e.Rel, e.Mode.Perm(), e.Size, e.SHA256)
-		default:
-			fmt.Fprintf(h, "o %q %v\n", e.Rel, e.Mode)
-		}
-		return nil
+		size += e.Size
+		_, err := io.WriteString(h, e.Line())
+		return err
 	})
 	if err != nil {
 		return "", 0, err
