@@ -60,6 +60,11 @@ type Builder struct {
 	Record func(r *report.Run)
 
 	rec *recorder // the run in progress
+	// Subst, when set, is asked for missing nodes before they are built
+	// (Substitute); Progress gets its lines.
+	Subst       Substituter
+	Progress    io.Writer
+	substituted map[string]bool // IDs fetched from caches by Substitute
 }
 
 // View is told what the scheduler does and closed when the run ends.
@@ -175,14 +180,25 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	b.rec = newRecorder(sp)
 	view := Views{b.rec}
 	if b.View != nil {
-		view = append(view, b.View(sp))
+		v := b.View(sp)
+		// A terminal or CI view counts the substituted nodes apart.
+		if sv, ok := v.(interface{ Substituted(n int) }); ok {
+			sv.Substituted(len(b.substituted))
+		}
+		view = append(view, v)
 	}
 	o := sched.Options{Jobs: jobs, KeepGoing: b.KeepGoing, Jobserver: js, Observer: view}
 	res, err := sched.RunPlan(ctx, sp, o, func(ctx context.Context, id string) error { return b.node(ctx, byID[id], js) })
 	// The view's last line comes before the summary the caller prints.
 	view.Close()
 	if b.Record != nil {
-		b.Record(b.rec.run(b.Store, jobs, nodes, b.has))
+		r := b.rec.run(b.Store, jobs, nodes, b.has)
+		for i, n := range r.Nodes {
+			if n.Status == report.InStore && b.substituted[n.ID] {
+				r.Nodes[i].Status = report.Substituted
+			}
+		}
+		b.Record(r)
 	}
 	if len(res.Failed) > 0 {
 		e := &Error{}
@@ -289,9 +305,7 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	for _, d := range inputs(n) {
 		m.Inputs = append(m.Inputs, d.Base())
 	}
-	for _, r := range n.Runtime {
-		m.Runtime = append(m.Runtime, r.Base())
-	}
+	m.Runtime = runtimeBases(n)
 	for _, s := range n.Sources {
 		if s.Tree != "" {
 			m.Sources = append(m.Sources, "tree:"+s.Tree)

@@ -59,8 +59,8 @@ func (v *View) frame(now time.Time) []string {
 	if more := len(v.order) - rows; more > 0 {
 		lines = append(lines, fit(fmt.Sprintf("  ... and %d more", more), width))
 	}
-	status := fmt.Sprintf("[%d/%d] %d running, elapsed %s, ETA %s", v.done, v.plan.Len(), len(v.order),
-		Duration(now.Sub(v.began)), Duration(v.eta(now)))
+	status := fmt.Sprintf("[%d/%d] %d running%s, elapsed %s, ETA %s", v.done, v.plan.Len(), len(v.order),
+		v.counts.substitutedText(), Duration(now.Sub(v.began)), Duration(v.eta(now)))
 	return append(lines, fit(status, width))
 }
 

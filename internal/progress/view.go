@@ -54,7 +54,23 @@ type View struct {
 	wg   sync.WaitGroup
 }
 
-type counts struct{ built, failed, stopped, skipped int }
+type counts struct{ built, failed, stopped, skipped, substituted int }
+
+// Substituted tells the view how many nodes came from binary caches before
+// this run, so its lines count them apart from the ones built.
+func (v *View) Substituted(n int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.counts.substituted = n
+}
+
+// substitutedText is the count's part of a status or summary line.
+func (c counts) substitutedText() string {
+	if c.substituted == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d substituted", c.substituted)
+}
 
 var _ sched.Observer = (*View)(nil)
 
@@ -204,8 +220,8 @@ func (v *View) Close() error {
 		v.pending = nil
 	}
 	c := v.counts
-	fmt.Fprintf(&b, "[%d/%d] %d built, %d failed, %d stopped, %d skipped in %s\n",
-		v.done, v.plan.Len(), c.built, c.failed, c.stopped, c.skipped, Duration(v.now().Sub(v.began)))
+	fmt.Fprintf(&b, "[%d/%d] %d built, %d failed, %d stopped, %d skipped%s in %s\n",
+		v.done, v.plan.Len(), c.built, c.failed, c.stopped, c.skipped, c.substitutedText(), Duration(v.now().Sub(v.began)))
 	_, err := io.WriteString(v.out, b.String())
 	return err
 }
