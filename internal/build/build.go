@@ -73,6 +73,10 @@ type View interface {
 	Close() error
 }
 
+// substitutedCounter is a view that counts the nodes substituted before
+// the run apart from the ones it builds (progress.View does).
+type substitutedCounter interface{ Substituted(n int) }
+
 // Failure is one failed node with where to read its log.
 type Failure struct {
 	Node *plan.Node
@@ -181,8 +185,7 @@ func (b *Builder) Run(ctx context.Context, nodes []*plan.Node) error {
 	view := Views{b.rec}
 	if b.View != nil {
 		v := b.View(sp)
-		// A terminal or CI view counts the substituted nodes apart.
-		if sv, ok := v.(interface{ Substituted(n int) }); ok {
+		if sv, ok := v.(substitutedCounter); ok {
 			sv.Substituted(len(b.substituted))
 		}
 		view = append(view, v)

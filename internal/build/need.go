@@ -9,14 +9,21 @@ import (
 	"stalix.dev/stalix-build/internal/plan"
 )
 
-// Need builds what want needs that the store lacks: it fetches those
-// nodes' sources into f first, and fails before any build when one of them
-// needs the seed and the store lacks it. It returns the nodes it built,
-// none when the store had them all. f becomes the Builder's Sources.
+// Need builds what want needs that the store lacks: it substitutes what
+// b.Subst's caches offer first, fetches the rest's sources into f, and
+// fails before any build when one of them needs the seed and the store
+// lacks it. It returns the nodes it built, none when the store had them
+// all or the caches gave them (Substituted counts those). f becomes the
+// Builder's Sources.
 func (b *Builder) Need(ctx context.Context, pl *plan.Plan, want []*plan.Node, f *fetch.Fetcher) ([]*plan.Node, error) {
 	pending := Pending(pl, b.Store, want)
 	if len(pending) == 0 {
 		return nil, nil
+	}
+	if b.Subst != nil && b.Substitute(ctx, want) > 0 {
+		if pending = Pending(pl, b.Store, want); len(pending) == 0 {
+			return nil, nil
+		}
 	}
 	if err := f.Fetch(ctx, Wants(pending)); err != nil {
 		return nil, err

@@ -124,6 +124,15 @@ func (v Views) Skip(id, because string) {
 	}
 }
 
+// Substituted tells the views that count substituted nodes how many.
+func (v Views) Substituted(n int) {
+	for _, x := range v {
+		if c, ok := x.(substitutedCounter); ok {
+			c.Substituted(n)
+		}
+	}
+}
+
 // Close closes every view and returns their errors joined.
 func (v Views) Close() error {
 	var err error

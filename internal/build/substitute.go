@@ -44,6 +44,9 @@ func (b *Builder) Substitute(ctx context.Context, want []*plan.Node) int {
 	return len(b.substituted)
 }
 
+// Substituted is how many nodes Substitute has fetched so far.
+func (b *Builder) Substituted() int { return len(b.substituted) }
+
 // substitutable walks want and their runtime closures, and the build
 // inputs of every missing node no cache offers.
 func (b *Builder) substitutable(ctx context.Context, want []*plan.Node, missed map[*plan.Node]bool) []*plan.Node {

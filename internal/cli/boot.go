@@ -19,6 +19,7 @@ func runBoot(e *Env, args []string) error {
 		"Build the images of one target (--target, else the profile's first) if needed and boot one under QEMU with the serial console here. --check logs in, "+
 			"checks uname -m, /etc/os-release and the store, powers off, and fails with the console log otherwise.")
 	b.add(fs)
+	b.cache.add(fs)
 	useDisk := fs.Bool("disk", false, "boot the GPT disk through UEFI firmware")
 	useInitramfs := fs.Bool("initramfs", false, "boot the kernel and initramfs directly (the default)")
 	doCheck := fs.Bool("check", false, "check the boot instead of handing over the console")

@@ -25,6 +25,7 @@ type buildFlags struct {
 	jobs      int
 	keepGoing bool
 	offline   bool
+	cache     cacheFlags
 }
 
 func (b *buildFlags) add(fs *flag.FlagSet) {
@@ -143,8 +144,9 @@ func stdinFile(e *Env, dir string) (string, error) {
 
 func runBuild(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlags(e, "build", "PROFILE|PKG [--target T] [-j N] [--keep-going] [--offline]", "Build every package the profile needs that the store lacks.")
+	fs := newFlags(e, "build", "PROFILE|PKG [--target T] [-j N] [--keep-going] [--offline] [--cache URL]", "Build every package the profile needs that the store lacks.")
 	b.add(fs)
+	b.cache.add(fs)
 	ss, err := b.open(e, fs, args, profileOrPkg)
 	if err != nil {
 		return err

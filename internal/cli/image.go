@@ -17,6 +17,7 @@ func runImage(e *Env, args []string) error {
 	fs := newFlags(e, "image", "PROFILE [--target T] [--out DIR]",
 		"Build the profile, compose its realm and write out/<profile>-<arch>.{initramfs.cpio.zst,img,tar.zst,vmlinuz,spdx.json} and out/SHA256SUMS.")
 	b.add(fs)
+	b.cache.add(fs)
 	outDir := fs.String("out", "out", "directory for the images")
 	ss, err := b.open(e, fs, args, oneProfile)
 	if err != nil {

@@ -138,12 +138,19 @@ func (ss *session) build(pl *plan.Plan, want []*plan.Node) error {
 	bl := ss.builder()
 	rr := recordRun(ss.e, ss.title, ss.s)
 	bl.View, bl.Record = rr.view(bl.View), rr.record
+	if err := ss.b.cache.use(ss.e, bl); err != nil {
+		return err
+	}
 	built, err := bl.Need(ss.ctx, pl, want, newFetcher(ss.e, ss.b.offline))
 	var be *build.Error
 	if errors.As(err, &be) {
 		be.Report(ss.e.Stderr, 30)
 	}
-	if err == nil && len(built) == 0 {
+	switch {
+	case err != nil || len(built) > 0:
+	case bl.Substituted() > 0:
+		fmt.Fprintf(ss.e.Stderr, "nothing left to build: 0 built, %d substituted\n", bl.Substituted())
+	default:
 		fmt.Fprintf(ss.e.Stderr, "nothing to build: all %d nodes are in the store\n", len(want))
 	}
 	return rr.finish(err)

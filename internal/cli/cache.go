@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"stalix.dev/stalix-build/internal/build"
+	"stalix.dev/stalix-build/internal/cache"
+	"stalix.dev/stalix-build/internal/pack"
+)
+
+func init() {
+	register("cache", "share built store entries: cache keygen NAME, cache push --cache URL --key FILE PROFILE|PKG", runCache)
+}
+
+// cacheFlags are what build, image and boot take to substitute.
+type cacheFlags struct {
+	on      bool
+	urls    stringList
+	timeout time.Duration
+	subst   *cache.Substituter // one per run, so a dead cache is given up once
+}
+
+func (c *cacheFlags) add(fs *flag.FlagSet) {
+	c.on = true
+	fs.Var(&c.urls, "cache", "binary cache to fetch missing nodes from before building them (repeatable; also $STALIX_CACHES): http(s)://HOST/PATH or file:///DIR")
+	fs.DurationVar(&c.timeout, "cache-timeout", cache.DefaultTimeout, "how long a cache may take to answer before this run gives it up")
+}
+
+// substituter is nil without caches. Entries are accepted only when
+// signed by a key in $STALIX_TRUSTED_KEYS.
+func (c *cacheFlags) substituter(e *Env) (*cache.Substituter, error) {
+	if !c.on || c.subst != nil {
+		return c.subst, nil
+	}
+	urls := append(append([]string{}, c.urls...), strings.Fields(os.Getenv("STALIX_CACHES"))...)
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	keys, err := cache.ParsePublicKeys(os.Getenv("STALIX_TRUSTED_KEYS"))
+	if err != nil {
+		return nil, fmt.Errorf("STALIX_TRUSTED_KEYS: %w", err)
+	}
+	if len(keys) == 0 {
+		fmt.Fprintln(e.Stderr, "warning: caches given but STALIX_TRUSTED_KEYS is empty, so every entry would be refused; building instead")
+		return nil, nil
+	}
+	s := &cache.Substituter{Trusted: keys, Warn: func(msg string) { fmt.Fprintln(e.Stderr, msg) }}
+	for _, u := range urls {
+		b, err := cache.Open(u, c.timeout)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		s.Caches = append(s.Caches, b)
+	}
+	c.subst = s
+	return s, nil
+}
+
+// use hands a build the run's substituter, if there are caches.
+func (c *cacheFlags) use(e *Env, b *build.Builder) error {
+	s, err := c.substituter(e)
+	if s != nil {
+		b.Subst, b.Progress = s, e.Stderr
+	}
+	return err
+}
+
+func runCache(e *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "keygen":
+			return runKeygen(e, args[1:])
+		case "push":
+			return runPush(e, args[1:])
+		}
+	}
+	return usagef("want: cache keygen NAME, or cache push --cache URL --key FILE PROFILE|PKG")
+}
+
+func runKeygen(e *Env, args []string) error {
+	fs := newFlags(e, "cache keygen", "NAME [--dir DIR]",
+		"Make an ed25519 key pair, written name:base64 as Nix writes them: DIR/NAME.sec (secret, mode 0600) signs pushes, "+
+			"DIR/NAME.pub goes into STALIX_TRUSTED_KEYS where entries are fetched.")
+	dir := fs.String("dir", ".", "directory for the two key files")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one NAME")
+	}
+	sec, pub, err := cache.GenerateKey(pos[0])
+	if err != nil {
+		return usagef("%v", err)
+	}
+	d := absFrom(e.Dir, *dir)
+	for _, f := range []struct {
+		name, text string
+		mode       os.FileMode
+	}{{pos[0] + ".sec", sec.String(), 0o600}, {pos[0] + ".pub", pub.String(), 0o644}} {
+		p := filepath.Join(d, f.name)
+		w, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, f.mode)
+		if err != nil {
+			return fmt.Errorf("%w (keygen never overwrites a key)", err)
+		}
+		_, err = fmt.Fprintln(w, f.text)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stderr, "wrote %s\n", p)
+	}
+	fmt.Fprintln(e.Stdout, pub.String())
+	return nil
+}
+
+func runPush(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlags(e, "cache push", "--cache URL --key FILE PROFILE|PKG [--target T]",
+		"Upload every store entry of the closure (and a profile's image tools) that the cache lacks, with its manifest "+
+			"and log, signed with the secret key in FILE.")
+	b.add(fs)
+	url := fs.String("cache", "", "the cache: http(s)://HOST/PATH or file:///DIR")
+	keyFile := fs.String("key", "", "secret key file written by cache keygen")
+	timeout := fs.Duration("cache-timeout", cache.DefaultTimeout, "how long the cache may take to answer")
+	ss, err := b.open(e, fs, args, profileOrPkg)
+	if err != nil {
+		return err
+	}
+	defer ss.close()
+	if *url == "" || *keyFile == "" {
+		return usagef("want --cache URL and --key FILE")
+	}
+	data, err := os.ReadFile(absFrom(e.Dir, *keyFile))
+	if err != nil {
+		return err
+	}
+	key, err := cache.ParseSecretKey(string(data))
+	if err != nil {
+		return fmt.Errorf("%s: %w", *keyFile, err)
+	}
+	backend, err := cache.Open(*url, *timeout)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	nodes := ss.pl.Nodes
+	if ss.prof != nil {
+		tools, err := pack.Tools(ss.p.Config(), ss.prof)
+		if err != nil {
+			return err
+		}
+		if tools != nil {
+			nodes = append(nodes, tools.Nodes...)
+		}
+	}
+	for _, n := range ss.wanted() {
+		if !ss.s.Has(n.Base()) {
+			return fmt.Errorf("%s is not in the store %s: build it before pushing", n.ID(), ss.s.Dir)
+		}
+	}
+	p := &cache.Pusher{Cache: backend, Key: key, Store: ss.s}
+	seen := map[string]bool{}
+	var pushed, present, absent int
+	var bytes int64
+	for _, n := range nodes {
+		if seen[n.Base()] {
+			continue
+		}
+		seen[n.Base()] = true
+		if !ss.s.Has(n.Base()) {
+			absent++ // a build input this store never needed
+			continue
+		}
+		r, err := p.Push(ss.ctx, n.Base())
+		if err != nil {
+			return fmt.Errorf("push %s to %s: %w", n.ID(), backend, err)
+		}
+		if r.Present {
+			present++
+			continue
+		}
+		pushed++
+		bytes += r.Uploaded
+		fmt.Fprintf(e.Stderr, "pushed %s (%.1f MiB)\n", n.ID(), float64(r.Uploaded)/(1<<20))
+	}
+	fmt.Fprintf(e.Stdout, "%d pushed (%.1f MiB), %d already in %s, %d not in this store\n", pushed, float64(bytes)/(1<<20), present, backend, absent)
+	return nil
+}
