@@ -32,7 +32,7 @@ func (f *Fetches) Done(id string, bytes int64, d time.Duration) {
 	f.done++
 	f.fetch++
 	f.bytes += bytes
-	fmt.Fprintf(f.out, "[%d/%d] substituted %s %s %s\n", f.done, f.total, id, mib(bytes), Duration(d))
+	fmt.Fprintf(f.out, "[%d/%d] substituted %s %s %s\n", f.done, f.total, id, Size(bytes), Duration(d))
 }
 
 // Missed counts one node that will be built instead.
@@ -47,8 +47,6 @@ func (f *Fetches) Close() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fmt.Fprintf(f.out, "[%d/%d] %d substituted (%s), %d to build in %s\n",
-		f.done, f.total, f.fetch, mib(f.bytes), f.done-f.fetch, Duration(time.Since(f.began)))
+		f.done, f.total, f.fetch, Size(f.bytes), f.done-f.fetch, Duration(time.Since(f.began)))
 	return f.fetch
 }
-
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
