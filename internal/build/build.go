@@ -241,13 +241,18 @@ func (b *Builder) estimate(n *plan.Node, hist map[string]time.Duration) time.Dur
 
 // node builds one node into the store.
 func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) error {
-	txn, err := b.Store.Begin(n.Base())
+	return b.run(ctx, b.Action(n), js)
+}
+
+// run builds an action into the store.
+func (b *Builder) run(ctx context.Context, a *Action, js *sched.Jobserver) error {
+	txn, err := b.Store.Begin(a.Base)
 	if err != nil {
 		return err
 	}
 	if txn.Done() {
 		// Another invocation built it meanwhile.
-		b.rec.set(n.ID(), report.InStore)
+		b.rec.set(a.ID, report.InStore)
 		txn.Abort()
 		return nil
 	}
@@ -257,13 +262,13 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 			txn.Abort()
 		}
 	}()
-	fmt.Fprintf(txn.Log, "# stalix-build: %s -> %s\n", n.ID(), n.Out())
+	fmt.Fprintf(txn.Log, "# stalix-build: %s -> %s\n", a.ID, a.Out())
 	src := filepath.Join(txn.Build, "src")
-	if err := b.unpack(n, src); err != nil {
+	if err := b.unpack(a, src); err != nil {
 		fmt.Fprintf(txn.Log, "unpack: %v\n", err)
 		return err
 	}
-	if err := applyPatches(n, src, txn.Log); err != nil {
+	if err := applyPatches(a, src, txn.Log); err != nil {
 		fmt.Fprintf(txn.Log, "# stalix-build: %v\n", err)
 		return err
 	}
@@ -272,21 +277,21 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 			return err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(txn.Build, "build.sh"), []byte(n.Script), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(txn.Build, "build.sh"), []byte(a.Script), 0o644); err != nil {
 		return err
 	}
-	spec, err := b.spec(n, txn, js)
+	spec, err := b.spec(a, txn, js)
 	if err != nil {
 		return err
 	}
 	usage, err := sandbox.RunUsage(ctx, spec)
-	b.rec.cpu(n.ID(), usage)
+	b.rec.cpu(a.ID, usage)
 	if err != nil {
 		fmt.Fprintf(txn.Log, "\n# stalix-build: build failed: %v\n", err)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || a.node == nil {
 			return err
 		}
-		if d := b.diagnose(n, txn.Log.Name()); d != "" {
+		if d := b.diagnose(a.node, txn.Log.Name()); d != "" {
 			fmt.Fprintf(txn.Log, "# stalix-build: %s\n", strings.ReplaceAll(d, "\n", "\n# stalix-build: "))
 			return fmt.Errorf("%s\n%w", d, err)
 		}
@@ -295,21 +300,18 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	err = policy.Apply(txn.Out, policy.Options{
 		Epoch:          b.epoch(),
 		StripCmd:       b.stripCmd(),
-		NoStrip:        optBool(n.Options, "no_strip", false),
-		Static:         optBool(n.Options, "static", true),
-		AllowBuildPath: optStrings(n.Options, "allow_build_path"),
-		Forbidden:      b.forbidden(n),
+		NoStrip:        a.Policy.NoStrip,
+		Static:         a.Policy.Static,
+		AllowBuildPath: a.Policy.AllowBuildPath,
+		Forbidden:      a.Policy.Forbidden,
 	})
 	if err != nil {
 		fmt.Fprintf(txn.Log, "\n# stalix-build: output policy: %v\n", err)
 		return err
 	}
-	m := store.Manifest{Name: n.Name, Version: n.Version, Out: n.Out(), Target: n.Target.Arch, Stage: n.Stage}
-	for _, d := range inputs(n) {
-		m.Inputs = append(m.Inputs, d.Base())
-	}
-	m.Runtime = runtimeBases(n)
-	for _, s := range n.Sources {
+	m := store.Manifest{Name: a.Name, Version: a.Version, Out: a.Out(), Target: a.Target, Stage: a.Stage,
+		Inputs: a.Inputs, Runtime: a.Runtime}
+	for _, s := range a.Sources {
 		if s.Tree != "" {
 			m.Sources = append(m.Sources, "tree:"+s.Tree)
 		} else {
@@ -323,17 +325,17 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	return nil
 }
 
-func (b *Builder) unpack(n *plan.Node, src string) error {
-	if len(n.Sources) == 0 {
+func (b *Builder) unpack(a *Action, src string) error {
+	if len(a.Sources) == 0 {
 		return os.MkdirAll(src, 0o755)
 	}
-	for _, s := range n.Sources {
+	for _, s := range a.Sources {
 		file, pin := b.Sources.Path(s.SHA256), "sha256 "+s.SHA256
 		if s.Tree != "" {
 			file, pin = b.Sources.TreePath(s.Tree), "tree "+s.Tree
 		}
 		if _, err := os.Stat(file); err != nil {
-			return fmt.Errorf("%s: source %s (%s) is not in the source cache: run stalix-build fetch first", n.Recipe.File, s.FileName(), pin)
+			return fmt.Errorf("%s: source %s (%s) is not in the source cache: run stalix-build fetch first", a.Recipe, s.FileName(), pin)
 		}
 		dest := src
 		if s.Dest != "" {
@@ -349,7 +351,7 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 			continue
 		}
 		if err := unpack.TarOnly(file, dest, s.Strip, s.Include); err != nil {
-			return fmt.Errorf("%s: %w", n.Recipe.File, err)
+			return fmt.Errorf("%s: %w", a.Recipe, err)
 		}
 	}
 	return nil
@@ -360,7 +362,7 @@ func (b *Builder) unpack(n *plan.Node, src string) error {
 var seedPaths = []string{"/usr/lib/x86_64-linux-gnu/", "/usr/lib/llvm-14/", "/usr/include/x86_64-linux-gnu/"}
 
 // forbidden is what no output of n may contain besides the build path.
-func (b *Builder) forbidden(n *plan.Node) []string {
+func forbidden(n *plan.Node) []string {
 	if n.Stage == "world" {
 		return seedPaths
 	}
@@ -390,26 +392,27 @@ func (b *Builder) epoch() int64 {
 	return DefaultEpoch
 }
 
-// spec seals the node: its inputs read-only at their store paths, the
+// spec seals the action: its inputs read-only at their store paths, the
 // seed when its stage has one, /build and its own output writable.
-func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandbox.Spec, error) {
+func (b *Builder) spec(a *Action, txn *store.Txn, js *sched.Jobserver) (sandbox.Spec, error) {
 	var mounts []sandbox.Mount
 	var path []string
-	for _, d := range inputs(n) {
-		mounts = append(mounts, sandbox.Mount{Host: b.path(d.Base()), Path: d.Out()})
-		path = append(path, d.Out()+"/bin")
+	for _, d := range a.Inputs {
+		out := plan.StoreDir + "/" + d
+		mounts = append(mounts, sandbox.Mount{Host: b.path(d), Path: out})
+		path = append(path, out+"/bin")
 	}
 	seed := ""
-	if n.Seed {
+	if a.Seed {
 		if b.Seed == "" {
-			return sandbox.Spec{}, fmt.Errorf("%s needs the seed: run stalix-build seed first", n.ID())
+			return sandbox.Spec{}, fmt.Errorf("%s needs the seed: run stalix-build seed first", a.ID)
 		}
 		seed = b.Seed
 		path = append(path, "/usr/bin", "/usr/sbin")
 	}
 	bin := ""
-	if n.Bin != nil {
-		bin = n.Bin.Out() + "/bin"
+	if a.Bin != "" {
+		bin = plan.StoreDir + "/" + a.Bin + "/bin"
 	}
 	hostname := b.Hostname
 	if hostname == "" {
@@ -424,7 +427,7 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 		"LANG=C",
 		"TERM=dumb",
 		"SOURCE_DATE_EPOCH=" + strconv.FormatInt(b.epoch(), 10),
-		"out=" + n.Out(),
+		"out=" + a.Out(),
 		"MAKEFLAGS=" + js.MakeFlags(),
 		"STALIX_JOBS=" + strconv.Itoa(js.Size()),
 		// ninja 1.13 joins the same pool by path only (see sched.Jobserver).
@@ -435,7 +438,7 @@ func (b *Builder) spec(n *plan.Node, txn *store.Txn, js *sched.Jobserver) (sandb
 		Seed:       seed,
 		Bin:        bin,
 		BuildDir:   txn.Build,
-		Out:        sandbox.Mount{Host: txn.Out, Path: n.Out()},
+		Out:        sandbox.Mount{Host: txn.Out, Path: a.Out()},
 		Env:        env,
 		Argv:       []string{"sh", "-e", "/build/build.sh"},
 		Dir:        "/build/src",
@@ -471,23 +474,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-func optBool(o map[string]any, k string, def bool) bool {
-	if v, ok := o[k].(bool); ok {
-		return v
-	}
-	return def
-}
-
-func optStrings(o map[string]any, k string) []string {
-	var out []string
-	if list, ok := o[k].([]any); ok {
-		for _, v := range list {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
