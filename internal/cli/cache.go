@@ -193,3 +193,68 @@ func runPush(e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "%d pushed (%.1f MiB), %d already in %s, %d not in this store\n", pushed, float64(bytes)/(1<<20), present, backend, absent)
 	return nil
 }
+
+// run-node is here rather than in a file of its own: it is the step a
+// remote worker would run for a cache miss (README, "Remote execution").
+func init() {
+	register("run-node", "build one node from an action file, the sandbox as a standalone step", runRunNode)
+}
+
+func runRunNode(e *Env, args []string) error {
+	var b buildFlags
+	fs := newFlags(e, "run-node", "FILE | --print PKG [--target T]",
+		"Build the node an action file describes into the store, whose inputs it must already hold. "+
+			"--print PKG writes PKG's action as JSON instead.")
+	b.add(fs)
+	printIt := fs.Bool("print", false, "print PKG's action instead of running one")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one FILE, or --print PKG")
+	}
+	s, err := b.openStore()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	bl := &build.Builder{Store: s, Jobs: b.jobs}
+	if *printIt {
+		p, err := b.load(e)
+		if err != nil {
+			return err
+		}
+		prof, err := p.Resolve(pos[0])
+		if err != nil {
+			return err
+		}
+		if prof != nil {
+			return usagef("%s is a profile; --print wants a package", pos[0])
+		}
+		pl, err := p.Plan(pos[0], nil, b.targets)
+		if err != nil {
+			return err
+		}
+		bl.Seed = s.Path(p.SeedBase())
+		return printJSON(e, bl.Action(pl.Roots[pl.Targets[0]][0]))
+	}
+	a, err := build.ReadAction(absFrom(e.Dir, pos[0]))
+	if err != nil {
+		return err
+	}
+	if a.SeedEntry != "" {
+		if !s.Has(a.SeedEntry) {
+			return fmt.Errorf("%s needs the seed %s: run stalix-build seed first", a.ID, a.SeedEntry)
+		}
+		bl.Seed = s.Path(a.SeedEntry)
+	}
+	bl.Sources = newFetcher(e, true)
+	ctx, cancel := interruptible()
+	defer cancel()
+	if err := bl.RunAction(ctx, a); err != nil {
+		return fmt.Errorf("%w (log: %s)", err, s.LogPath(a.Base))
+	}
+	fmt.Fprintln(e.Stdout, s.Path(a.Base))
+	return nil
+}
