@@ -2,11 +2,12 @@
 # Installs the host packages stalix-build needs and enables Debian source
 # packages (deb-src), which the fetcher uses to get pinned upstream tarballs.
 # git clones git sources; GNU patch and diff are the oracles of the patch tests.
+# nginx (its binary has the WebDAV module) serves the binary cache's tests.
 # Idempotent: does nothing when everything is already there.
 set -eu
 
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 e2fsprogs dosfstools mtools
-      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils chromium"
+      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils chromium nginx"
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then
@@ -40,4 +41,9 @@ fi
 if [ -n "$missing" ]; then
 	echo "host-setup: installing$missing"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+	# The cache tests run their own nginx on loopback; the packaged
+	# service is not wanted.
+	case " $missing " in
+	*" nginx "*) if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi ;;
+	esac
 fi
