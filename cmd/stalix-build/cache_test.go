@@ -283,3 +283,60 @@ func otherKey(t *testing.T, bin string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestCacheMinimal is the two-store run: minimal's closure is
+// built (or found) in the shared store A, pushed to nginx and to a
+// directory, and imaged from each cache into an empty store B without
+// seed or sources: 0 nodes are built, every entry of B has A's content
+// hash, and the images' SHA256SUMS are A's.
+func TestCacheMinimal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: store A needs minimal built")
+	}
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		t.Skip("needs apt-get for the seed (make setup)")
+	}
+	sources := os.Getenv("STALIX_SOURCES")
+	if sources == "" {
+		sources = filepath.Join(filepath.Dir(store.DefaultDir()), "sources")
+	}
+	r := newCacheRun(t, sources)
+	minimal := []string{"profiles/minimal.toml", "--target", "x86_64"}
+	r.must(nil, "seed")
+	outA := t.TempDir()
+	r.must(nil, append([]string{"image", "--out", outA}, minimal...)...)
+	sumsA, _ := os.ReadFile(filepath.Join(outA, "SHA256SUMS"))
+	srv := testdav.Start(t)
+	dir := t.TempDir()
+	for name, url := range map[string]string{"nginx": srv.URL, "file": "file://" + dir} {
+		t.Run(name, func(t *testing.T) {
+			r.must(nil, append([]string{"cache", "push", "--cache", url, "--key", r.sec}, minimal...)...)
+			storeB, outB := filepath.Join(t.TempDir(), "store"), t.TempDir()
+			out := r.must([]string{"STALIX_SOURCES=" + t.TempDir()},
+				append([]string{"image", "--store", storeB, "--out", outB, "--cache", url, "--offline"}, minimal...)...)
+			// Two build steps, the profile's closure and the image tools, and neither built anything.
+			if n := strings.Count(out, "nothing left to build: 0 built,"); n != 2 || builtRe.MatchString(out) {
+				t.Errorf("want both build steps to build nothing:\n%s", out)
+			}
+			sumsB, _ := os.ReadFile(filepath.Join(outB, "SHA256SUMS"))
+			if len(sumsA) == 0 || string(sumsA) != string(sumsB) {
+				t.Errorf("SHA256SUMS differ:\nA:\n%s\nB:\n%s", sumsA, sumsB)
+			}
+			a, err := store.Open(store.DefaultDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			got := contentHashes(t, storeB)
+			if len(got) < 4 {
+				t.Errorf("store B holds only %v", got)
+			}
+			for base, h := range got {
+				m, err := a.ReadManifest(base)
+				if err != nil || m.ContentHash != h {
+					t.Errorf("%s: content hash %s in B, %v in A (%v)", base, h, m, err)
+				}
+			}
+		})
+	}
+}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"stalix.dev/stalix-build/internal/cache"
 	"stalix.dev/stalix-build/internal/store"
 )
 
@@ -58,7 +60,8 @@ func TestRunNode(t *testing.T) {
 		}
 	}
 	b.Close()
-	out, err = run("run-node", file, "--store", storeB)
+	blob := filepath.Join(t.TempDir(), "n1.zst")
+	out, err = run("run-node", file, "--store", storeB, "--archive", blob)
 	if err != nil {
 		t.Fatalf("run-node: %v\n%s", err, out)
 	}
@@ -66,6 +69,14 @@ func TestRunNode(t *testing.T) {
 	base := filepath.Base(strings.TrimSpace(out))
 	if !strings.Contains(base, "-n1-") || got[base] == "" || got[base] != want[base] {
 		t.Errorf("run-node made %s with content hash %q, the build %q", base, got[base], want[base])
+	}
+	// The output archive is the blob a push of A's entry would store.
+	var fromA bytes.Buffer
+	if _, err := cache.WriteBlob(&fromA, a.Path(base)); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(blob); !bytes.Equal(data, fromA.Bytes()) {
+		t.Errorf("--archive wrote %d bytes, unlike the %d of A's entry", len(data), fromA.Len())
 	}
 }
 

@@ -117,23 +117,38 @@ func (b *tempBlob) remove() {
 // file.
 func (p *Pusher) compressed(fill func(w io.Writer) (Summary, error)) (*tempBlob, Summary, error) {
 	var sum Summary
-	var raw counter
-	b, err := p.tempFile(func(w io.Writer) error {
-		zw, err := compression.NewWriter(w, compression.Zstd)
-		if err != nil {
-			return err
-		}
-		if sum, err = fill(io.MultiWriter(zw, &raw)); err != nil {
-			zw.Close()
-			return err
-		}
-		return zw.Close()
+	var raw int64
+	b, err := p.tempFile(func(w io.Writer) (err error) {
+		sum, raw, err = zstdOf(w, fill)
+		return err
 	})
 	if err != nil {
 		return nil, sum, err
 	}
-	b.raw = int64(raw)
+	b.raw = raw
 	return b, sum, nil
+}
+
+// zstdOf writes what fill produces to w through the fixed zstd options of
+// the image writers, and counts the bytes before compression.
+func zstdOf(w io.Writer, fill func(w io.Writer) (Summary, error)) (Summary, int64, error) {
+	var raw counter
+	zw, err := compression.NewWriter(w, compression.Zstd)
+	if err != nil {
+		return Summary{}, 0, err
+	}
+	sum, err := fill(io.MultiWriter(zw, &raw))
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	return sum, int64(raw), err
+}
+
+// WriteBlob writes the archive of dir as a cache stores it: zstd, the
+// bytes whose sha256 is its /cas key.
+func WriteBlob(w io.Writer, dir string) (Summary, error) {
+	sum, _, err := zstdOf(w, func(w io.Writer) (Summary, error) { return WriteArchive(w, dir) })
+	return sum, err
 }
 
 func (p *Pusher) tempFile(fill func(w io.Writer) error) (*tempBlob, error) {

@@ -202,11 +202,12 @@ func init() {
 
 func runRunNode(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlags(e, "run-node", "FILE | --print PKG [--target T]",
+	fs := newFlags(e, "run-node", "FILE [--archive OUT] | --print PKG [--target T]",
 		"Build the node an action file describes into the store, whose inputs it must already hold. "+
 			"--print PKG writes PKG's action as JSON instead.")
 	b.add(fs)
 	printIt := fs.Bool("print", false, "print PKG's action instead of running one")
+	archive := fs.String("archive", "", "also write the output's archive here, zstd, as a cache's /cas holds it")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -255,6 +256,24 @@ func runRunNode(e *Env, args []string) error {
 	if err := bl.RunAction(ctx, a); err != nil {
 		return fmt.Errorf("%w (log: %s)", err, s.LogPath(a.Base))
 	}
+	if *archive != "" {
+		if err := writeBlob(absFrom(e.Dir, *archive), s.Path(a.Base)); err != nil {
+			return fmt.Errorf("archive of %s: %w", a.Base, err)
+		}
+	}
 	fmt.Fprintln(e.Stdout, s.Path(a.Base))
 	return nil
+}
+
+func writeBlob(path, dir string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := cache.WriteBlob(f, dir); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
 }
