@@ -57,28 +57,13 @@ func (r *cacheRun) must(env []string, args ...string) string {
 	return out
 }
 
-// contentHashes maps every entry of a store but the seed to its content hash.
+// contentHashes maps every entry of a store but the seed to its content
+// hash, after checking each is whole: its tree hashes to its manifest's.
 func contentHashes(t *testing.T, dir string) map[string]string {
-	s, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	entries, err := s.Entries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, e := range entries {
-		m, err := s.ReadManifest(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h, _, err := store.TreeHash(s.Path(e)); err != nil || h != m.ContentHash {
-			t.Fatalf("%s: tree hash %s, manifest %s (%v)", e, h, m.ContentHash, err)
-		}
-		if !strings.Contains(e, "-seed-") {
-			out[e] = m.ContentHash
+	out := wholeEntries(t, dir)
+	for e := range out {
+		if strings.Contains(e, "-seed-") {
+			delete(out, e)
 		}
 	}
 	return out

@@ -101,9 +101,10 @@ func binary(t *testing.T) string {
 	return bin
 }
 
-// checkStore asserts that every entry the store counts is whole: its tree
-// hashes to what its manifest recorded at commit.
-func checkStore(t *testing.T, dir string) int {
+// wholeEntries maps every entry the store counts to its content hash,
+// failing unless each is whole: its tree hashes to what its manifest
+// recorded at commit.
+func wholeEntries(t *testing.T, dir string) map[string]string {
 	s, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +114,7 @@ func checkStore(t *testing.T, dir string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := map[string]string{}
 	for _, e := range entries {
 		m, err := s.ReadManifest(e)
 		if err != nil {
@@ -122,8 +124,18 @@ func checkStore(t *testing.T, dir string) int {
 		if err != nil || h != m.ContentHash {
 			t.Fatalf("%s is not whole: tree hash %s, manifest %s (%v)", e, h, m.ContentHash, err)
 		}
+		out[e] = h
+	}
+	return out
+}
+
+// checkStore asserts that every entry the store counts is whole, a test
+// package with its last file too, and returns how many there are.
+func checkStore(t *testing.T, dir string) int {
+	entries := wholeEntries(t, dir)
+	for e := range entries {
 		if strings.Contains(e, "-n") {
-			if _, err := os.Stat(filepath.Join(s.Path(e), "bin", "done")); err != nil {
+			if _, err := os.Stat(filepath.Join(dir, e, "bin", "done")); err != nil {
 				t.Fatalf("%s counted as present without its last file", e)
 			}
 		}

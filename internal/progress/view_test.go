@@ -195,9 +195,15 @@ func TestPlainLines(t *testing.T) {
 		`\[3/3\] done c \d+\.\ds`,
 		`\[3/3\] 1 built, 1 failed, 0 stopped, 1 skipped in \d+\.\ds`,
 	}
-	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	wantLines(t, out.String(), want)
+}
+
+// wantLines checks out line by line against anchored regular expressions.
+func wantLines(t *testing.T, out string, want []string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(want) {
-		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out.String())
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out)
 	}
 	for i, re := range want {
 		if !regexp.MustCompile("^" + re + "$").MatchString(lines[i]) {
