@@ -166,3 +166,23 @@ func listen(t *testing.T, serve func(c net.Conn)) string {
 	}()
 	return "http://" + l.Addr().String()
 }
+
+// TestPutToAStalledServer: a server that stops reading an upload is given
+// up within the timeout, not waited on forever.
+func TestPutToAStalledServer(t *testing.T) {
+	url := listen(t, func(c net.Conn) {
+		bufio.NewReader(c).ReadString('\n')
+		time.Sleep(time.Minute)
+	})
+	const timeout = 300 * time.Millisecond
+	b, _ := Open(url, timeout)
+	f, n := tempValue(t, strings.Repeat("x", 32<<20)) // more than the socket buffers hold
+	start := time.Now()
+	err := b.Put(context.Background(), "cas", keyOf("x"), f, n)
+	if !isUnreachable(err) {
+		t.Fatalf("err = %v, want unreachable", err)
+	}
+	if d := time.Since(start); d > 10*timeout {
+		t.Errorf("gave up after %v, with a timeout of %v", d, timeout)
+	}
+}

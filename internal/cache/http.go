@@ -101,8 +101,17 @@ func (h *httpBackend) Has(ctx context.Context, kind, key string) (bool, error) {
 	return false, statusError(resp, "HEAD", kind, key)
 }
 
+// Put gives up, as unreachable, on a server that stops reading the body
+// for the timeout: a blocked write would otherwise hang the push.
 func (h *httpBackend) Put(ctx context.Context, kind, key string, f *os.File, size int64) error {
-	resp, cancel, err := h.do(ctx, http.MethodPut, kind, key, io.NopCloser(f), size)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	w := newWatchdog(h.timeout, stop)
+	defer w.timer.Stop()
+	resp, cancel, err := h.do(ctx, http.MethodPut, kind, key, io.NopCloser(&kicked{f, w}), size)
+	if w.fired() {
+		return &UnreachableError{Cache: h.url, Err: fmt.Errorf("PUT %s/%s: the server read nothing for %s", kind, key, h.timeout)}
+	}
 	if err != nil {
 		return err
 	}
@@ -114,42 +123,67 @@ func (h *httpBackend) Put(ctx context.Context, kind, key string, f *os.File, siz
 	return nil
 }
 
+// watchdog cancels a request when nothing moves for its timeout.
+type watchdog struct {
+	timeout time.Duration
+	timer   *time.Timer
+	mu      sync.Mutex
+	stalled bool
+}
+
+func newWatchdog(timeout time.Duration, cancel context.CancelFunc) *watchdog {
+	w := &watchdog{timeout: timeout}
+	w.timer = time.AfterFunc(timeout, func() {
+		w.mu.Lock()
+		w.stalled = true
+		w.mu.Unlock()
+		cancel()
+	})
+	return w
+}
+
+func (w *watchdog) kick() { w.timer.Reset(w.timeout) }
+
+func (w *watchdog) fired() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.stalled
+}
+
+// kicked is a request body that keeps its watchdog quiet while the
+// server reads it.
+type kicked struct {
+	r io.Reader
+	w *watchdog
+}
+
+func (k *kicked) Read(p []byte) (int, error) {
+	n, err := k.r.Read(p)
+	k.w.kick()
+	return n, err
+}
+
 // idleBody ends a download that stalls: every read must bring bytes
 // within the timeout, or the request is cancelled and the read fails as
 // unreachable. A slow but moving download is never cut.
 type idleBody struct {
-	body    io.ReadCloser
-	cancel  context.CancelFunc
-	timeout time.Duration
-	url     string
-	mu      sync.Mutex
-	timer   *time.Timer
-	stalled bool
+	body   io.ReadCloser
+	cancel context.CancelFunc
+	w      *watchdog
+	url    string
 }
 
 func newIdleBody(body io.ReadCloser, cancel context.CancelFunc, timeout time.Duration, url string) *idleBody {
-	b := &idleBody{body: body, cancel: cancel, timeout: timeout, url: url}
-	b.timer = time.AfterFunc(timeout, b.stall)
-	return b
-}
-
-func (b *idleBody) stall() {
-	b.mu.Lock()
-	b.stalled = true
-	b.mu.Unlock()
-	b.cancel()
+	return &idleBody{body: body, cancel: cancel, w: newWatchdog(timeout, cancel), url: url}
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
-	b.mu.Lock()
-	stalled := b.stalled
-	b.mu.Unlock()
-	if stalled {
-		return n, &UnreachableError{Cache: b.url, Err: fmt.Errorf("no data for %s", b.timeout)}
+	if b.w.fired() {
+		return n, &UnreachableError{Cache: b.url, Err: fmt.Errorf("no data for %s", b.w.timeout)}
 	}
 	if n > 0 {
-		b.timer.Reset(b.timeout)
+		b.w.kick()
 	}
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("cache %s: reading: %w", b.url, err)
@@ -158,7 +192,7 @@ func (b *idleBody) Read(p []byte) (int, error) {
 }
 
 func (b *idleBody) Close() error {
-	b.timer.Stop()
+	b.w.timer.Stop()
 	b.cancel()
 	return b.body.Close()
 }
