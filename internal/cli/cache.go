@@ -77,6 +77,9 @@ func runCache(e *Env, args []string) error {
 			return runKeygen(e, args[1:])
 		case "push":
 			return runPush(e, args[1:])
+		case "-h", "-help", "--help":
+			fmt.Fprintln(e.Stderr, "usage: stalix-build cache keygen NAME [--dir DIR]\n       stalix-build cache push --cache URL --key FILE PROFILE|PKG\n\nEach takes --help.")
+			return flag.ErrHelp
 		}
 	}
 	return usagef("want: cache keygen NAME, or cache push --cache URL --key FILE PROFILE|PKG")
