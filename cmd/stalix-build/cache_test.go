@@ -173,7 +173,7 @@ func TestCacheSubstitutes(t *testing.T) {
 		if !strings.Contains(out, "4 pushed") {
 			t.Fatalf("%s: push: %s", name, out)
 		}
-		if out := r.must(nil, "cache", "push", "--cache", c.url, "--key", r.sec, "p", "--root", root, "--store", storeA); !strings.Contains(out, "0 pushed (0.0 MiB), 4 already in") {
+		if out := r.must(nil, "cache", "push", "--cache", c.url, "--key", r.sec, "p", "--root", root, "--store", storeA); !strings.Contains(out, "0 pushed (0 B), 4 already in") {
 			t.Fatalf("%s: a second push sent something: %s", name, out)
 		}
 	}

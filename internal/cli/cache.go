@@ -11,6 +11,7 @@ import (
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/cache"
 	"stalix.dev/stalix-build/internal/pack"
+	"stalix.dev/stalix-build/internal/progress"
 )
 
 func init() {
@@ -191,9 +192,9 @@ func runPush(e *Env, args []string) error {
 		}
 		pushed++
 		bytes += r.Uploaded
-		fmt.Fprintf(e.Stderr, "pushed %s (%.1f MiB)\n", n.ID(), float64(r.Uploaded)/(1<<20))
+		fmt.Fprintf(e.Stderr, "pushed %s (%s)\n", n.ID(), progress.Size(r.Uploaded))
 	}
-	fmt.Fprintf(e.Stdout, "%d pushed (%.1f MiB), %d already in %s, %d not in this store\n", pushed, float64(bytes)/(1<<20), present, backend, absent)
+	fmt.Fprintf(e.Stdout, "%d pushed (%s), %d already in %s, %d not in this store\n", pushed, progress.Size(bytes), present, backend, absent)
 	return nil
 }
 
