@@ -166,7 +166,7 @@ func TestCacheSubstitutes(t *testing.T) {
 		}
 	}
 	srv := testdav.Start(t)
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "made-by-push")
 	caches := map[string]struct{ url, dir string }{"nginx": {srv.URL, srv.Root}, "file": {"file://" + dir, dir}}
 	for name, c := range caches {
 		out := r.must(nil, "cache", "push", "--cache", c.url, "--key", r.sec, "p", "--root", root, "--store", storeA)

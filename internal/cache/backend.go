@@ -60,6 +60,21 @@ func Open(url string, timeout time.Duration) (Backend, error) {
 	return nil, fmt.Errorf("cache %q: want an http://, https:// or file:/// URL", url)
 }
 
+// Create is Open for pushing: a file:// cache's directory is made if it
+// is not there yet, where a reader would call it unreachable.
+func Create(url string, timeout time.Duration) (Backend, error) {
+	b, err := Open(url, timeout)
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := b.(*dirBackend); ok {
+		if err := os.MkdirAll(d.dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cache %s: %w", url, err)
+		}
+	}
+	return b, nil
+}
+
 func checkKey(kind, key string) error {
 	if (kind != "ac" && kind != "cas") || !isHex64(key) {
 		return fmt.Errorf("bad cache key %s/%s", kind, key)

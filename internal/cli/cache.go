@@ -150,7 +150,7 @@ func runPush(e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *keyFile, err)
 	}
-	backend, err := cache.Open(*url, *timeout)
+	backend, err := cache.Create(*url, *timeout)
 	if err != nil {
 		return usagef("%v", err)
 	}
