@@ -38,6 +38,13 @@ func newCacheRun(t *testing.T, sources string) *cacheRun {
 	return r
 }
 
+// in is r for a subtest, so that its failures end the subtest.
+func (r *cacheRun) in(t *testing.T) *cacheRun {
+	c := *r
+	c.t = t
+	return &c
+}
+
 // run runs the tool in the project root and returns its output.
 func (r *cacheRun) run(env []string, args ...string) (string, error) {
 	cmd := exec.Command(r.bin, args...)
@@ -295,6 +302,7 @@ func TestCacheMinimal(t *testing.T) {
 	dir := t.TempDir()
 	for name, url := range map[string]string{"nginx": srv.URL, "file": "file://" + dir} {
 		t.Run(name, func(t *testing.T) {
+			r := r.in(t)
 			r.must(nil, append([]string{"cache", "push", "--cache", url, "--key", r.sec}, minimal...)...)
 			storeB, outB := filepath.Join(t.TempDir(), "store"), t.TempDir()
 			out := r.must([]string{"STALIX_SOURCES=" + t.TempDir()},

@@ -99,6 +99,32 @@ func (s *Substituter) Lookup(ctx context.Context, base string, runtime []string)
 	return h.rec != nil
 }
 
+// Manifest is base's manifest as a cache's signed record gives it, for an
+// entry the run did not need to fetch: an image's SBOM names the content
+// hash of every package that built it, its compiler included, though a
+// substituted store holds only what the image contains.
+func (s *Substituter) Manifest(ctx context.Context, base string) (*store.Manifest, error) {
+	s.mu.Lock()
+	h := s.found[base]
+	s.mu.Unlock()
+	if h.rec != nil {
+		return &h.rec.Manifest, nil
+	}
+	for _, c := range s.Caches {
+		if s.isDown(c) {
+			continue
+		}
+		rec, err := s.record(ctx, c, base, nil)
+		if err == nil {
+			return &rec.Manifest, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			s.failed(c, base, err, "not using it")
+		}
+	}
+	return nil, fmt.Errorf("%s: in neither the store nor a cache", base)
+}
+
 // maxRecord bounds a record: it lists references, not content. maxLog
 // bounds a log as it is decompressed.
 const (

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"stalix.dev/stalix-build/internal/cache"
 	"stalix.dev/stalix-build/internal/pack"
 	"stalix.dev/stalix-build/internal/progress"
+	"stalix.dev/stalix-build/internal/store"
 )
 
 func init() {
@@ -69,6 +71,20 @@ func (c *cacheFlags) use(e *Env, b *build.Builder) error {
 		b.Subst, b.Progress = s, e.Stderr
 	}
 	return err
+}
+
+// manifests reads the store's manifests, and with caches, falls back to
+// their signed records (see cache.Substituter.Manifest); nil without.
+func (c *cacheFlags) manifests(ctx context.Context, s *store.Store) func(base string) (*store.Manifest, error) {
+	if c.subst == nil {
+		return nil
+	}
+	return func(base string) (*store.Manifest, error) {
+		if m, err := s.ReadManifest(base); err == nil {
+			return m, nil
+		}
+		return c.subst.Manifest(ctx, base)
+	}
 }
 
 func runCache(e *Env, args []string) error {

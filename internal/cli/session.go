@@ -179,7 +179,8 @@ func (ss *session) packer() (*pack.Packer, error) {
 	if err != nil {
 		return nil, err
 	}
-	pk := &pack.Packer{Store: ss.s, Plan: ss.pl, Profile: ss.prof, Mke2fs: mke2fs, Epoch: pack.Epoch(), SeedBase: ss.p.SeedBase()}
+	pk := &pack.Packer{Store: ss.s, Plan: ss.pl, Profile: ss.prof, Mke2fs: mke2fs, Epoch: pack.Epoch(), SeedBase: ss.p.SeedBase(),
+		Manifest: ss.b.cache.manifests(ss.ctx, ss.s)}
 	if tools != nil {
 		pk.Tools = tools.Roots[plan.Host]
 	}

@@ -30,6 +30,10 @@ type Packer struct {
 	Tools    []*plan.Node
 	Seed     []bootstrap.Entry
 	SeedBase string
+	// Manifest, when set, is where the SBOM reads manifests instead of the
+	// store: a store filled from a binary cache lacks the build inputs,
+	// whose signed records still give theirs.
+	Manifest func(base string) (*store.Manifest, error)
 }
 
 // Artifacts are the files one target's images went to, by kind; "" for a

@@ -51,6 +51,9 @@ func (p *Packer) SBOM(arch string, files []sbom.File) ([]byte, error) {
 		Name: p.Profile.Name + "-" + arch, Realm: realm, Tools: p.Tools, Files: files,
 		Seed: p.Seed, SeedBase: p.SeedBase, Epoch: p.Epoch, Manifest: p.Store.ReadManifest,
 	}
+	if p.Manifest != nil {
+		img.Manifest = p.Manifest
+	}
 	var b bytes.Buffer
 	if err := sbom.Write(&b, img); err != nil {
 		return nil, err
