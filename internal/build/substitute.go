@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"io"
 	"sync"
 	"time"
 
@@ -73,7 +74,11 @@ func (b *Builder) substitutable(ctx context.Context, want []*plan.Node, missed m
 }
 
 func (b *Builder) fetchAll(ctx context.Context, todo []*plan.Node, missed map[*plan.Node]bool) {
-	rep := progress.NewFetches(b.Progress, len(todo))
+	out := b.Progress
+	if out == nil {
+		out = io.Discard
+	}
+	rep := progress.NewFetches(out, len(todo))
 	defer rep.Close()
 	var mu sync.Mutex
 	work := make(chan *plan.Node)
