@@ -202,16 +202,16 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // readLinked returns the content of a realm file that is a link into a
-// package, resolved on the host.
-func readLinked(s *store.Store, links map[string]string, p string) (string, bool) {
+// package, resolved on the host, and "" when no package ships it.
+func readLinked(s *store.Store, links map[string]string, p string) (string, error) {
 	target, ok := links[p]
 	if !ok {
-		return "", false
+		return "", nil
 	}
 	rel := strings.TrimPrefix(target, plan.StoreDir+"/")
 	data, err := os.ReadFile(filepath.Join(s.Dir, rel))
 	if err != nil {
-		return "", false
+		return "", fmt.Errorf("/%s, shipped as %s: %w", p, target, err)
 	}
-	return string(data), true
+	return string(data), nil
 }
