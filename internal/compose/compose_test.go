@@ -3,6 +3,7 @@ package compose
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -201,5 +202,24 @@ func TestBaseEtcFiles(t *testing.T) {
 				t.Errorf("/etc/passwd = %q, want the line %q", gen["etc/passwd"], c.want)
 			}
 		})
+	}
+}
+
+// A realm is a store entry named as packages are: 32 characters of Nix's
+// base32, then its name.
+func TestRealmNamedLikePackages(t *testing.T) {
+	s, pl, prof := fixture(t)
+	r, err := MakeRealm(s, pl, prof, "x86_64", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`^[0-9abcdfghijklmnpqrsvwxyz]{32}-`)
+	for _, base := range []string{pl.Nodes[0].Base(), r.Base} {
+		if !name.MatchString(base) {
+			t.Errorf("%s: want 32 characters of Nix base32 before the name", base)
+		}
+	}
+	if want := "-realm-demo-x86_64"; !strings.HasSuffix(r.Base, want) {
+		t.Errorf("realm %s, want it to end in %s", r.Base, want)
 	}
 }
