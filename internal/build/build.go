@@ -17,6 +17,7 @@ import (
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/policy"
 	"stalix.dev/stalix-build/internal/progress"
+	"stalix.dev/stalix-build/internal/recipe"
 	"stalix.dev/stalix-build/internal/report"
 	"stalix.dev/stalix-build/internal/sandbox"
 	"stalix.dev/stalix-build/internal/sched"
@@ -222,6 +223,12 @@ func (b *Builder) estimate(n *plan.Node, hist map[string]time.Duration) time.Dur
 
 // node builds one node into the store.
 func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) error {
+	// Loading a recipe or profile checks these with their line; this is
+	// for a plan made otherwise, before any time goes into the build.
+	opts, err := recipe.Policy(n.Options)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", n.Recipe.File, n.ID(), err)
+	}
 	txn, err := b.Store.Begin(n.Base())
 	if err != nil {
 		return err
@@ -276,9 +283,9 @@ func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) e
 	err = policy.Apply(txn.Out, policy.Options{
 		Epoch:          b.epoch(),
 		StripCmd:       b.stripCmd(),
-		NoStrip:        optBool(n.Options, "no_strip", false),
-		Static:         optBool(n.Options, "static", true),
-		AllowBuildPath: optStrings(n.Options, "allow_build_path"),
+		NoStrip:        opts.NoStrip,
+		Static:         opts.Static,
+		AllowBuildPath: opts.AllowBuildPath,
 		Forbidden:      b.forbidden(n),
 	})
 	if err != nil {
@@ -454,23 +461,4 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-func optBool(o map[string]any, k string, def bool) bool {
-	if v, ok := o[k].(bool); ok {
-		return v
-	}
-	return def
-}
-
-func optStrings(o map[string]any, k string) []string {
-	var out []string
-	if list, ok := o[k].([]any); ok {
-		for _, v := range list {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
