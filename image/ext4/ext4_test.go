@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,13 +186,52 @@ func TestTooSmall(t *testing.T) {
 	t.Log(err)
 }
 
+// TestNotRoot: staging the tree for a stock mke2fs needs root, and another user is told so.
+// Run as root, the test runs itself again as nobody.
 func TestNotRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("runs as root; the refusal is for other users")
+		runAsNobody(t, "TestNotRoot")
+		return
 	}
-	err := Write(filepath.Join(t.TempDir(), "x"), 0, 1<<20, fixture.Small(t), testOpts)
+	opt := testOpts
+	opt.stage = true // whichever mke2fs is on PATH
+	err := Write(filepath.Join(t.TempDir(), "x"), 0, 1<<20, fixture.Small(t), opt)
 	if err == nil || !strings.Contains(err.Error(), "needs root") {
 		t.Fatalf("Write = %v, want a needs-root error", err)
+	}
+}
+
+// runAsNobody runs test from a copy of this test binary as uid and gid 65534, and fails when it
+// does not pass there.
+func runAsNobody(t *testing.T, test string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go tool's build directory is root's alone; nobody gets a copy and a TMPDIR of its own.
+	dir, err := os.MkdirTemp("", "stalix-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	tmp := filepath.Join(dir, "tmp")
+	bin := filepath.Join(dir, "ext4.test")
+	for _, err := range []error{os.Chmod(dir, 0o755), os.Mkdir(tmp, 0o755), os.Chown(tmp, 65534, 65534), os.WriteFile(bin, data, 0o755)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + tmp, "HOME=" + tmp}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+test) {
+		t.Fatalf("%s as nobody: %v\n%s", test, err, out)
 	}
 }
 
