@@ -283,3 +283,50 @@ func TestLinkedSourcesUntouched(t *testing.T) {
 		t.Errorf("/x/a mtime is not the epoch:\n%s", s)
 	}
 }
+
+// ReferenceCommand runs mke2fs on a plain directory with Write's configuration and options:
+// the file system it makes carries the UUID, hash seed, label, inode size and features Write's
+// would, which is what makes it a fair reference for the benchmark.
+func TestReferenceCommand(t *testing.T) {
+	need(t, "debugfs", "e2fsprogs")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "etc"), 0o755)
+	os.WriteFile(filepath.Join(dir, "etc", "hostname"), []byte("stalix\n"), 0o644)
+	tr, err := tree.FromDir(dir, fixture.Epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "ref.img")
+	const size = 32 << 20
+	if err := os.WriteFile(img, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Truncate(img, size)
+	cmd, err := ReferenceCommand(t.TempDir(), img, size, tr, testOpts, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", cmd.Args, err, out)
+	}
+	ref := debugfs(t, img, "stats")
+	want := image(t, tr, 0, size)
+	ours := debugfs(t, want, "stats")
+	for _, field := range []string{"Filesystem UUID:", "Directory Hash Seed:", "Filesystem volume name:", "Inode size:", "Filesystem features:", "Inode count:", "Block count:"} {
+		if a, b := statLine(ref, field), statLine(ours, field); a == "" || a != b {
+			t.Errorf("%s reference %q, Write %q", field, a, b)
+		}
+	}
+	if got := debugfs(t, img, "cat /etc/hostname"); got != "stalix\n" {
+		t.Errorf("/etc/hostname = %q", got)
+	}
+}
+
+func statLine(stats, field string) string {
+	for _, l := range strings.Split(stats, "\n") {
+		if strings.HasPrefix(l, field) {
+			return strings.TrimSpace(strings.TrimPrefix(l, field))
+		}
+	}
+	return ""
+}
