@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -20,24 +21,30 @@ const (
 )
 
 // loopExt4 makes a fresh ext4 file system in a file and mounts it; remount
-// unmounts and mounts it again, replaying its journal.
+// unmounts it and mounts it again, replaying its journal. Each mount gets a
+// loop device of its own: a sandbox test running beside this one may hold
+// a copy of the first mount in its mount namespace, which keeps that
+// device's (shut down) file system alive, and mounting the same device
+// again would give it back.
 func loopExt4(t *testing.T) (mnt string, remount func()) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to mount a loop device")
 	}
-	for _, tool := range []string{"mkfs.ext4", "mount", "umount"} {
+	for _, tool := range []string{"mkfs.ext4", "losetup", "mount", "umount"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("needs %s (apt-get install e2fsprogs mount)", tool)
 		}
 	}
 	img := filepath.Join(t.TempDir(), "fs.img")
 	mnt = t.TempDir()
-	run := func(name string, args ...string) {
+	run := func(name string, args ...string) string {
 		t.Helper()
-		if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		out, err := exec.Command(name, args...).CombinedOutput()
+		if err != nil {
 			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
 		}
+		return strings.TrimSpace(string(out))
 	}
 	if err := os.WriteFile(img, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -46,19 +53,26 @@ func loopExt4(t *testing.T) (mnt string, remount func()) {
 		t.Fatal(err)
 	}
 	run("mkfs.ext4", "-q", "-F", img)
-	run("mount", "-o", "loop", img, mnt)
-	mounted := true
+	var dev string
+	mount := func() {
+		dev = run("losetup", "--find", "--show", img)
+		run("mount", dev, mnt)
+	}
+	unmount := func() {
+		run("umount", mnt)
+		exec.Command("losetup", "--detach", dev).Run() // deferred by the kernel while another namespace holds it
+		dev = ""
+	}
+	mount()
 	t.Cleanup(func() {
-		if mounted {
-			exec.Command("umount", mnt).Run()
+		if dev != "" {
+			unmount()
 		}
 	})
 	return mnt, func() {
 		t.Helper()
-		run("umount", mnt)
-		mounted = false
-		run("mount", "-o", "loop", img, mnt)
-		mounted = true
+		unmount()
+		mount()
 	}
 }
 
