@@ -85,7 +85,7 @@ const epoch = 1704067200
 
 func benchInitramfs(work, src string, total int64, runs int) (bool, error) {
 	out := filepath.Join(work, "out")
-	ours, _, err := best(runs, func() error {
+	ours, oursCPU, err := best(runs, func() error {
 		t, err := tree.FromDir(src, epoch)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func benchInitramfs(work, src string, total int64, runs int) (bool, error) {
 	}
 	oursSize := size(out)
 	level := strconv.Itoa(compression.ZstdCLILevel)
-	ref, _, err := best(runs, func() error {
+	ref, refCPU, err := best(runs, func() error {
 		return sh(src, "find . | LC_ALL=C sort | cpio -o -H newc --quiet | zstd -q -T1 -"+level+" > "+out)
 	})
 	if err != nil {
@@ -112,6 +112,8 @@ func benchInitramfs(work, src string, total int64, runs int) (bool, error) {
 	ratio := ref.Seconds() / ours.Seconds()
 	fmt.Printf("initramfs: ours (walk+write) %.2f s (%.0f MB/s, %.1f MB) | find|sort|cpio -H newc|zstd -%s %.2f s (%.0f MB/s, %.1f MB) | throughput ours/ref %.2fx (target >= %.1fx): %s\n",
 		ours.Seconds(), mbps(ours), float64(oursSize)/1e6, level, ref.Seconds(), mbps(ref), float64(size(out))/1e6, ratio, minInitramfs, verdict(ratio >= minInitramfs))
+	fmt.Printf("initramfs CPU (user+sys, this process and its children): ours %.2f s | reference %.2f s | cpu ours/ref %.2fx\n",
+		oursCPU.Seconds(), refCPU.Seconds(), oursCPU.Seconds()/refCPU.Seconds())
 	return ratio >= minInitramfs, nil
 }
 
