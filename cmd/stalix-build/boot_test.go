@@ -160,7 +160,7 @@ func TestBootBuildsOneTarget(t *testing.T) {
 	}
 	root, storeDir := project(t, 1)
 	writeFiles(t, root, map[string]string{
-		"recipes/t/kern/recipe.toml": "name = \"kern\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/kern/recipe.toml": "name = \"kern\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = false\n",
 		"recipes/t/kern/build.sh":    "{% extends \"base.sh\" %}{% block build %}\nmkdir -p $out/boot\necho not a kernel > $out/boot/vmlinuz\n{% endblock %}\n",
 		"profiles/two.toml":          "name = \"two\"\ntargets = [\"x86_64\", \"aarch64\"]\nkernel = \"kern\"\npackages = [\"n0\"]\n[outputs.initramfs]\n",
 	})

@@ -70,7 +70,7 @@ func TestCheckImages(t *testing.T) {
 	}
 	root, storeDir := project(t, 1)
 	writeFiles(t, root, map[string]string{
-		"recipes/t/links/recipe.toml": "name = \"links\"\nversion = \"1\"\n[options]\nstatic = false\n",
+		"recipes/t/links/recipe.toml": "name = \"links\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = false\n",
 		"recipes/t/links/build.sh": `{% extends "base.sh" %}{% block build %}
 mkdir -p $out/share
 echo same > $out/share/a
