@@ -40,7 +40,8 @@ CHECK_SKIP ?= --skip linux --skip libcxx --skip compiler-rt
 # test: what CI checks. The boot tests build the minimal profile from an
 # empty store when STALIX_STORE is cold; that is the long part.
 # Our e2fsprogs first: the ext4 tests compare its manifest-driven mke2fs
-# with staging (STALIX_MKE2FS), and the image tests need it anyway.
+# with staging (STALIX_MKE2FS), and the image tests need it anyway. Our
+# ninja too: no host ninja joins a make jobserver (STALIX_NINJA).
 # internal/testreport prints each failed test's output and each skipped
 # test's reason, and ends with "N passed, N failed, N skipped" (tests, not
 # packages); under CI=true a skipped test fails the run. test.json keeps
@@ -48,8 +49,10 @@ CHECK_SKIP ?= --skip linux --skip libcxx --skip compiler-rt
 test: setup vet build
 	$(BIN) seed
 	$(BIN) build e2fsprogs
+	$(BIN) build ninja
 	$(BIN) check $(PROFILE) --target x86_64 $(CHECK_SKIP)
-	set -o pipefail; STALIX_MKE2FS=$$($(BIN) path e2fsprogs)/sbin/mke2fs $(GO) test -count=1 -json -timeout 60m ./... 2>&1 | tee test.json | $(GO) run ./internal/testreport
+	set -o pipefail; STALIX_MKE2FS=$$($(BIN) path e2fsprogs)/sbin/mke2fs STALIX_NINJA=$$($(BIN) path ninja)/bin/ninja \
+		$(GO) test -count=1 -json -timeout 60m ./... 2>&1 | tee test.json | $(GO) run ./internal/testreport
 
 # bench: each step prints its result against its target; all steps run, and
 # bench fails at the end when a target was missed. The last two write the
