@@ -40,20 +40,36 @@ CHECK_SKIP ?= --skip linux --skip libcxx --skip compiler-rt
 # test: what CI checks. The boot tests build the minimal profile from an
 # empty store when STALIX_STORE is cold; that is the long part.
 # Our e2fsprogs first: the ext4 tests compare its manifest-driven mke2fs
-# with staging (STALIX_MKE2FS), and the image tests need it anyway.
+# with staging (STALIX_MKE2FS), and the image tests need it anyway. Our
+# ninja too: no host ninja joins a make jobserver (STALIX_NINJA).
+# internal/testreport prints each failed test's output and each skipped
+# test's reason, and ends with "N passed, N failed, N skipped" (tests, not
+# packages); under CI=true a skipped test fails the run. test.json keeps
+# the whole `go test -json` stream.
 test: setup vet build
 	$(BIN) seed
 	$(BIN) build e2fsprogs
-	set -o pipefail; STALIX_MKE2FS=$$($(BIN) path e2fsprogs)/sbin/mke2fs $(GO) test -count=1 -timeout 60m ./... 2>&1 | tee test.log
+	$(BIN) build ninja
 	$(BIN) check $(PROFILE) --target x86_64 $(CHECK_SKIP)
-	@echo "packages: $$(grep -c '^ok ' test.log) passed, $$(grep -c '^FAIL' test.log) failed"
+	set -o pipefail; STALIX_MKE2FS=$$($(BIN) path e2fsprogs)/sbin/mke2fs STALIX_NINJA=$$($(BIN) path ninja)/bin/ninja \
+		$(GO) test -count=1 -json -timeout 60m ./... 2>&1 | tee test.json | $(GO) run ./internal/testreport
 
+# bench: each step prints its result against its target; all steps run, and
+# bench fails at the end when a target was missed. The last two write the
+# profile's images: the first builds what the store lacks, the second is
+# timed, all four images from a warm store.
+BENCH_OUT ?= out/bench
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/
-	$(GO) run ./internal/sched/bench -check
 	$(BIN) seed
 	$(BIN) build e2fsprogs
-	$(GO) run ./image/bench -mke2fs $$($(BIN) path e2fsprogs)/sbin/mke2fs
+	@missed=0; \
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/plan/ || missed=1; \
+	$(GO) run ./internal/sched/bench -check || missed=1; \
+	$(GO) run ./image/bench -check -mke2fs $$($(BIN) path e2fsprogs)/sbin/mke2fs || missed=1; \
+	$(BIN) image $(PROFILE) --target $(TARGET) --out $(BENCH_OUT) >/dev/null || exit 1; \
+	TIMEFORMAT="writing $(basename $(notdir $(PROFILE)))'s images ($(TARGET)) from a warm store: %R s wall, %U s user, %S s sys"; \
+	time $(BIN) image $(PROFILE) --target $(TARGET) --out $(BENCH_OUT) >/dev/null || exit 1; \
+	if [ $$missed = 1 ]; then echo "bench: a target was missed (see above)"; exit 1; fi
 
 # bootstrap: the whole chain, hours on 2 cores, so never in CI (CI plans and
 # renders it: TestShippedTree). llvm built by the seed-based cc is toolchain2,
@@ -77,4 +93,4 @@ stress:
 	STALIX_CRASH_ROUNDS=100 $(GO) test -count=1 -run TestKill9 -v ./cmd/stalix-build
 
 clean:
-	rm -rf bin out test.log
+	rm -rf bin out test.json

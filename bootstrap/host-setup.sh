@@ -6,8 +6,14 @@
 # Idempotent: does nothing when everything is already there.
 set -eu
 
+# The last line is for the tests, so that none skips in CI (a skip fails
+# it there, internal/testreport): a host cc that links statically, and
+# clang-14 with lld, for the policy tests' ELF files; llvm-strip and
+# binutils' readelf, ar and strip; bzip2; mount and losetup for the store's
+# power-loss test.
 PKGS="qemu-system-x86 qemu-system-arm ovmf qemu-efi-aarch64 e2fsprogs dosfstools mtools
-      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils chromium nginx"
+      cpio libarchive-tools gdisk fdisk zstd file busybox-static make git patch diffutils chromium nginx
+      gcc libc6-dev clang-14 lld-14 llvm-14 binutils bzip2 mount"
 
 need_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -8,7 +8,9 @@ const (
 )
 
 // async hands full chunks to a goroutine that owns the encoder. Chunks are recycled through a
-// small pool so memory stays bounded at a few MiB.
+// small pool so memory stays bounded at a few MiB. The first error of the encoder (and so of the
+// output under it) ends the stream: the goroutine stops encoding and the next Write returns it,
+// so a failed output does not make the caller read and archive the rest of its input.
 type async struct {
 	enc    io.WriteCloser
 	closed bool
@@ -16,16 +18,19 @@ type async struct {
 	work   chan []byte
 	free   chan []byte
 	done   chan error
+	failed chan struct{} // closed once encErr is set
+	encErr error
 	err    error
 }
 
 func newAsync(enc io.WriteCloser) *async {
 	a := &async{
-		enc:  enc,
-		buf:  make([]byte, 0, chunkSize),
-		work: make(chan []byte, 2),
-		free: make(chan []byte, buffers), // room for every buffer, so run never blocks returning one
-		done: make(chan error, 1),
+		enc:    enc,
+		buf:    make([]byte, 0, chunkSize),
+		work:   make(chan []byte, 2),
+		free:   make(chan []byte, buffers), // room for every buffer, so run never blocks returning one
+		done:   make(chan error, 1),
+		failed: make(chan struct{}),
 	}
 	for i := 0; i < buffers-1; i++ {
 		a.free <- make([]byte, 0, chunkSize)
@@ -38,17 +43,49 @@ func (a *async) run(work <-chan []byte) {
 	var err error
 	for b := range work {
 		if err == nil {
-			_, err = a.enc.Write(b)
+			if _, err = a.enc.Write(b); err != nil {
+				a.encErr = err
+				close(a.failed)
+			}
 		}
 		a.free <- b[:0]
 	}
-	if cerr := a.enc.Close(); err == nil {
-		err = cerr
+	if err != nil {
+		a.done <- err // the stream is broken; closing the encoder would only write to it again
+		return
 	}
-	a.done <- err
+	a.done <- a.enc.Close()
+}
+
+// stopped returns the encoder's error once it has failed.
+func (a *async) stopped() error {
+	select {
+	case <-a.failed:
+		return a.encErr
+	default:
+		return nil
+	}
+}
+
+// send hands the full chunk to the encoder, unless it has failed meanwhile.
+func (a *async) send() error {
+	if a.err = a.stopped(); a.err != nil {
+		return a.err
+	}
+	select {
+	case a.work <- a.buf:
+		a.buf = <-a.free
+		return nil
+	case <-a.failed:
+		a.err = a.encErr
+		return a.err
+	}
 }
 
 func (a *async) Write(p []byte) (int, error) {
+	if a.err == nil {
+		a.err = a.stopped()
+	}
 	if a.err != nil {
 		return 0, a.err
 	}
@@ -61,8 +98,9 @@ func (a *async) Write(p []byte) (int, error) {
 		a.buf = append(a.buf, p[:room]...)
 		p = p[room:]
 		if len(a.buf) == chunkSize {
-			a.work <- a.buf
-			a.buf = <-a.free
+			if err := a.send(); err != nil {
+				return n - len(p), err
+			}
 		}
 	}
 	return n, nil
@@ -72,6 +110,9 @@ func (a *async) Write(p []byte) (int, error) {
 func (a *async) ReadFrom(r io.Reader) (int64, error) {
 	var total int64
 	for {
+		if a.err == nil {
+			a.err = a.stopped()
+		}
 		if a.err != nil {
 			return total, a.err
 		}
@@ -79,8 +120,9 @@ func (a *async) ReadFrom(r io.Reader) (int64, error) {
 		a.buf = a.buf[:len(a.buf)+n]
 		total += int64(n)
 		if len(a.buf) == chunkSize {
-			a.work <- a.buf
-			a.buf = <-a.free
+			if err := a.send(); err != nil {
+				return total, err
+			}
 		}
 		if err == io.EOF {
 			return total, nil

@@ -2,6 +2,8 @@ package compression
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"math/rand"
 	"os"
@@ -93,5 +95,69 @@ func TestRoundTripWithOracle(t *testing.T) {
 func TestUnknownKind(t *testing.T) {
 	if _, err := NewWriter(io.Discard, "lz4"); err == nil {
 		t.Fatal("lz4 accepted, want an error")
+	}
+}
+
+// failingWriter takes limit bytes, then fails every write, as a full disk does.
+type failingWriter struct{ limit int }
+
+var errFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.limit {
+		n := w.limit
+		w.limit = 0
+		return n, errFull
+	}
+	w.limit -= len(p)
+	return len(p), nil
+}
+
+// countingReader counts what the writer read from it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Once the output fails, the writer stops taking input within its few
+// buffered chunks and returns the output's error, by both write paths; and
+// Close returns it too.
+func TestStopsAtFirstWriteError(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	data := make([]byte, 64<<20) // random: compressed, it is as large as the input
+	r.Read(data)
+	const limit = 1 << 20
+	for _, kind := range []string{Zstd, Gzip} {
+		for _, viaReadFrom := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/readfrom=%v", kind, viaReadFrom), func(t *testing.T) {
+				w, err := NewWriter(&failingWriter{limit: limit}, kind)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := &countingReader{r: bytes.NewReader(data)}
+				if viaReadFrom {
+					_, err = io.Copy(w, in)
+				} else {
+					_, err = io.CopyBuffer(struct{ io.Writer }{w}, in, make([]byte, 64<<10))
+				}
+				if !errors.Is(err, errFull) {
+					t.Errorf("copy: %v, want %v", err, errFull)
+				}
+				// The output failed after 1 MiB; what was buffered or in the
+				// encoder then is at most buffers chunks and an encoder's block.
+				if max := int64(limit + (buffers+2)*chunkSize); in.n > max {
+					t.Errorf("read %d MiB of input after the output failed at 1 MiB, want at most %d MiB", in.n>>20, max>>20)
+				}
+				if err := w.Close(); !errors.Is(err, errFull) {
+					t.Errorf("Close: %v, want %v", err, errFull)
+				}
+			})
+		}
 	}
 }

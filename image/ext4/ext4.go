@@ -73,13 +73,9 @@ func Write(path string, offset, size int64, t *tree.Tree, opt Options) error {
 	if opt.UUID == "" || opt.HashSeed == "" {
 		return errors.New("ext4: UUID and HashSeed must be set, or two writes differ")
 	}
-	mke2fs := opt.Mke2fs
-	if mke2fs == "" {
-		p, err := exec.LookPath("mke2fs")
-		if err != nil {
-			return fmt.Errorf("ext4: mke2fs not on PATH (apt-get install e2fsprogs, or set Options.Mke2fs): %w", err)
-		}
-		mke2fs = p
+	mke2fs, err := opt.mke2fs()
+	if err != nil {
+		return err
 	}
 	manifest := !opt.stage && SupportsManifest(mke2fs)
 	if !manifest && os.Geteuid() != 0 {
@@ -131,6 +127,18 @@ func Write(path string, offset, size int64, t *tree.Tree, opt Options) error {
 	return f.Close()
 }
 
+// mke2fs is the binary to run: Options.Mke2fs, else mke2fs on PATH.
+func (opt Options) mke2fs() (string, error) {
+	if opt.Mke2fs != "" {
+		return opt.Mke2fs, nil
+	}
+	p, err := exec.LookPath("mke2fs")
+	if err != nil {
+		return "", fmt.Errorf("ext4: mke2fs not on PATH (apt-get install e2fsprogs, or set Options.Mke2fs): %w", err)
+	}
+	return p, nil
+}
+
 func mke2fsArgs(offset, size int64, t *tree.Tree, opt Options, from string) []string {
 	ext := []string{
 		"offset=" + strconv.FormatInt(offset, 10),
@@ -154,14 +162,36 @@ func mke2fsArgs(offset, size int64, t *tree.Tree, opt Options, from string) []st
 }
 
 func runMke2fs(mke2fs, conf string, epoch int64, args []string) ([]byte, error) {
-	cmd := exec.Command(mke2fs, args...)
-	e := strconv.FormatInt(epoch, 10)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C", "TZ=UTC", "MKE2FS_CONFIG=" + conf,
-		"E2FSPROGS_FAKE_TIME=" + e, "SOURCE_DATE_EPOCH=" + e}
+	cmd := mke2fsCmd(mke2fs, conf, epoch, args)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.Bytes(), err
+}
+
+func mke2fsCmd(mke2fs, conf string, epoch int64, args []string) *exec.Cmd {
+	cmd := exec.Command(mke2fs, args...)
+	e := strconv.FormatInt(epoch, 10)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C", "TZ=UTC", "MKE2FS_CONFIG=" + conf,
+		"E2FSPROGS_FAKE_TIME=" + e, "SOURCE_DATE_EPOCH=" + e}
+	return cmd
+}
+
+// ReferenceCommand is the mke2fs run Write makes for t (the same configuration, written into
+// work, the same options and environment), given dir, a directory that holds the tree, as -d.
+// It is what image/bench times as plain `mke2fs -d`, so the two sides differ only in how the
+// tree reaches mke2fs and in Write's own work around it.
+func ReferenceCommand(work, path string, size int64, t *tree.Tree, opt Options, dir string) (*exec.Cmd, error) {
+	mke2fs, err := opt.mke2fs()
+	if err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(work, "mke2fs.conf")
+	if err := os.WriteFile(conf, []byte(mke2fsConf), 0o644); err != nil {
+		return nil, fmt.Errorf("ext4: %w", err)
+	}
+	args := mke2fsArgs(0, size, t, opt, dir)
+	return mke2fsCmd(mke2fs, conf, t.Epoch, append(args, path, strconv.FormatInt(size/BlockSize, 10))), nil
 }
 
 func tail(b []byte) string {

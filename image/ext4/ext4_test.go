@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -185,13 +186,52 @@ func TestTooSmall(t *testing.T) {
 	t.Log(err)
 }
 
+// TestNotRoot: staging the tree for a stock mke2fs needs root, and another user is told so.
+// Run as root, the test runs itself again as nobody.
 func TestNotRoot(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("runs as root; the refusal is for other users")
+		runAsNobody(t, "TestNotRoot")
+		return
 	}
-	err := Write(filepath.Join(t.TempDir(), "x"), 0, 1<<20, fixture.Small(t), testOpts)
+	opt := testOpts
+	opt.stage = true // whichever mke2fs is on PATH
+	err := Write(filepath.Join(t.TempDir(), "x"), 0, 1<<20, fixture.Small(t), opt)
 	if err == nil || !strings.Contains(err.Error(), "needs root") {
 		t.Fatalf("Write = %v, want a needs-root error", err)
+	}
+}
+
+// runAsNobody runs test from a copy of this test binary as uid and gid 65534, and fails when it
+// does not pass there.
+func runAsNobody(t *testing.T, test string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The go tool's build directory is root's alone; nobody gets a copy and a TMPDIR of its own.
+	dir, err := os.MkdirTemp("", "stalix-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	tmp := filepath.Join(dir, "tmp")
+	bin := filepath.Join(dir, "ext4.test")
+	for _, err := range []error{os.Chmod(dir, 0o755), os.Mkdir(tmp, 0o755), os.Chown(tmp, 65534, 65534), os.WriteFile(bin, data, 0o755)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, "-test.run=^"+test+"$", "-test.v", "-test.count=1")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + tmp, "HOME=" + tmp}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+test) {
+		t.Fatalf("%s as nobody: %v\n%s", test, err, out)
 	}
 }
 
@@ -242,4 +282,51 @@ func TestLinkedSourcesUntouched(t *testing.T) {
 	if s := debugfs(t, p, "stat /x/a"); !strings.Contains(s, fmt.Sprintf("mtime: 0x%08x:00000000", fixture.Epoch)) {
 		t.Errorf("/x/a mtime is not the epoch:\n%s", s)
 	}
+}
+
+// ReferenceCommand runs mke2fs on a plain directory with Write's configuration and options:
+// the file system it makes carries the UUID, hash seed, label, inode size and features Write's
+// would, which is what makes it a fair reference for the benchmark.
+func TestReferenceCommand(t *testing.T) {
+	need(t, "debugfs", "e2fsprogs")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "etc"), 0o755)
+	os.WriteFile(filepath.Join(dir, "etc", "hostname"), []byte("stalix\n"), 0o644)
+	tr, err := tree.FromDir(dir, fixture.Epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(t.TempDir(), "ref.img")
+	const size = 32 << 20
+	if err := os.WriteFile(img, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Truncate(img, size)
+	cmd, err := ReferenceCommand(t.TempDir(), img, size, tr, testOpts, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", cmd.Args, err, out)
+	}
+	ref := debugfs(t, img, "stats")
+	want := image(t, tr, 0, size)
+	ours := debugfs(t, want, "stats")
+	for _, field := range []string{"Filesystem UUID:", "Directory Hash Seed:", "Filesystem volume name:", "Inode size:", "Filesystem features:", "Inode count:", "Block count:"} {
+		if a, b := statLine(ref, field), statLine(ours, field); a == "" || a != b {
+			t.Errorf("%s reference %q, Write %q", field, a, b)
+		}
+	}
+	if got := debugfs(t, img, "cat /etc/hostname"); got != "stalix\n" {
+		t.Errorf("/etc/hostname = %q", got)
+	}
+}
+
+func statLine(stats, field string) string {
+	for _, l := range strings.Split(stats, "\n") {
+		if strings.HasPrefix(l, field) {
+			return strings.TrimSpace(strings.TrimPrefix(l, field))
+		}
+	}
+	return ""
 }

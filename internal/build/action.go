@@ -57,16 +57,22 @@ type ActionPolicy struct {
 // Out is the action's output path inside the sandbox.
 func (a *Action) Out() string { return plan.StoreDir + "/" + a.Base }
 
-// Action describes how b builds n.
-func (b *Builder) Action(n *plan.Node) *Action {
+// Action describes how b builds n. Loading a recipe or profile checks the
+// policy options with their line; this is for a plan made otherwise,
+// before any time goes into the build.
+func (b *Builder) Action(n *plan.Node) (*Action, error) {
+	opts, err := recipe.Policy(n.Options)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", n.Recipe.File, n.ID(), err)
+	}
 	a := &Action{
 		ID: n.ID(), Base: n.Base(), Name: n.Name, Version: n.Version, Target: n.Target.Arch, Stage: n.Stage,
 		Recipe: n.Recipe.File, Script: n.Script, Runtime: runtimeBases(n), Seed: n.Seed, Sources: n.Sources,
 		Patches: n.Patches, PatchesLine: n.Recipe.PatchesLine, node: n,
 		Policy: ActionPolicy{
-			NoStrip:        optBool(n.Options, "no_strip", false),
-			Static:         optBool(n.Options, "static", true),
-			AllowBuildPath: optStrings(n.Options, "allow_build_path"),
+			NoStrip:        opts.NoStrip,
+			Static:         opts.Static,
+			AllowBuildPath: opts.AllowBuildPath,
 			Forbidden:      forbidden(n),
 		},
 	}
@@ -79,7 +85,7 @@ func (b *Builder) Action(n *plan.Node) *Action {
 	if b.Seed != "" {
 		a.SeedEntry = filepath.Base(b.Seed)
 	}
-	return a
+	return a, nil
 }
 
 // ReadAction reads an action file.
@@ -122,21 +128,3 @@ func (b *Builder) RunAction(ctx context.Context, a *Action) error {
 	return b.run(ctx, a, js)
 }
 
-func optBool(o map[string]any, k string, def bool) bool {
-	if v, ok := o[k].(bool); ok {
-		return v
-	}
-	return def
-}
-
-func optStrings(o map[string]any, k string) []string {
-	var out []string
-	if list, ok := o[k].([]any); ok {
-		for _, v := range list {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}

@@ -241,7 +241,11 @@ func (b *Builder) estimate(n *plan.Node, hist map[string]time.Duration) time.Dur
 
 // node builds one node into the store.
 func (b *Builder) node(ctx context.Context, n *plan.Node, js *sched.Jobserver) error {
-	return b.run(ctx, b.Action(n), js)
+	a, err := b.Action(n)
+	if err != nil {
+		return err
+	}
+	return b.run(ctx, a, js)
 }
 
 // run builds an action into the store.

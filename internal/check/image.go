@@ -3,6 +3,7 @@ package check
 import (
 	"archive/tar"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -57,8 +58,8 @@ func inside(a, b string, off int64) ([]FileDiff, string) {
 	case strings.Contains(a, ".cpio."), strings.Contains(a, ".tar."):
 		ma, errA := members(a)
 		mb, errB := members(b)
-		if errA != nil || errB != nil {
-			return nil, fmt.Sprintf("first difference at byte %d; members unreadable: %v %v", off, errA, errB)
+		if err := errors.Join(errA, errB); err != nil {
+			return nil, fmt.Sprintf("first difference at byte %d; members unreadable: %v", off, err)
 		}
 		return diffMembers(ma, mb), ""
 	}
@@ -104,9 +105,12 @@ func members(path string) (map[string]member, error) {
 				return m, nil
 			}
 			if err != nil {
-				return m, err
+				return nil, fmt.Errorf("%s: %w", path, err)
 			}
-			data, _ := io.ReadAll(cr)
+			data, err := io.ReadAll(cr)
+			if err != nil {
+				return nil, fmt.Errorf("%s: member %s: %w", path, h.Name, err)
+			}
 			m[h.Name] = member{fmt.Sprintf("mode %o uid %d gid %d link %q mtime %d", h.Mode, h.Uid, h.Guid, h.Linkname, h.ModTime.Unix()), data}
 		}
 	}
@@ -117,9 +121,12 @@ func members(path string) (map[string]member, error) {
 			return m, nil
 		}
 		if err != nil {
-			return m, err
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		data, _ := io.ReadAll(tr)
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: member %s: %w", path, h.Name, err)
+		}
 		m[h.Name] = member{fmt.Sprintf("type %c mode %o uid %d gid %d link %q mtime %d", h.Typeflag, h.Mode, h.Uid, h.Gid, h.Linkname, h.ModTime.Unix()), data}
 	}
 }

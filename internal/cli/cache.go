@@ -258,7 +258,11 @@ func runRunNode(e *Env, args []string) error {
 			return err
 		}
 		bl.Seed = s.Path(p.SeedBase())
-		return printJSON(e, bl.Action(pl.Roots[pl.Targets[0]][0]))
+		a, err := bl.Action(pl.Roots[pl.Targets[0]][0])
+		if err != nil {
+			return err
+		}
+		return printJSON(e, a)
 	}
 	a, err := build.ReadAction(absFrom(e.Dir, pos[0]))
 	if err != nil {

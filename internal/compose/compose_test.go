@@ -3,6 +3,7 @@ package compose
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -150,5 +151,75 @@ func TestRealmIgnoresUmask(t *testing.T) {
 		if err != nil || fi.Mode().Perm() != want {
 			t.Errorf("%s: mode %v (%v), want %v", p, fi.Mode().Perm(), err, want)
 		}
+	}
+}
+
+// The base passwd, group and shadow come from the packages. Only one that
+// no package ships takes the default; one shipped but unreadable is an
+// error naming it, not a silent default that drops its users.
+func TestBaseEtcFiles(t *testing.T) {
+	const pkg = "00000000000000000000000000000000-base-1"
+	cases := []struct {
+		name  string
+		setup func(dir string) // dir is the package's etc/ on the host
+		link  bool             // the package ships etc/passwd
+		want  string           // a line of /etc/passwd
+		err   string
+	}{
+		{"not shipped", func(string) {}, false, "root:x:0:0:root:/root:/bin/sh", ""},
+		{"shipped", func(d string) { os.WriteFile(filepath.Join(d, "passwd"), []byte("root:x:0:0::/:/bin/ash\n"), 0o644) }, true, "root:x:0:0::/:/bin/ash", ""},
+		{"a directory", func(d string) { os.Mkdir(filepath.Join(d, "passwd"), 0o755) }, true, "", "/etc/passwd, shipped as /ix/store/" + pkg + "/etc/passwd"},
+		{"dangling", func(d string) { os.Symlink("nowhere", filepath.Join(d, "passwd")) }, true, "", "/etc/passwd, shipped as"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := store.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			etc := filepath.Join(s.Path(pkg), "etc")
+			if err := os.MkdirAll(etc, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c.setup(etc)
+			links := map[string]string{}
+			if c.link {
+				links["etc/passwd"] = plan.StoreDir + "/" + pkg + "/etc/passwd"
+			}
+			prof := &profile.Profile{Name: "p", Hostname: "h"}
+			gen, _, err := generatedEtc(s, prof, links)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("got %v, want an error containing %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(gen["etc/passwd"], c.want+"\n") {
+				t.Errorf("/etc/passwd = %q, want the line %q", gen["etc/passwd"], c.want)
+			}
+		})
+	}
+}
+
+// A realm is a store entry named as packages are: 32 characters of Nix's
+// base32, then its name.
+func TestRealmNamedLikePackages(t *testing.T) {
+	s, pl, prof := fixture(t)
+	r, err := MakeRealm(s, pl, prof, "x86_64", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`^[0-9abcdfghijklmnpqrsvwxyz]{32}-`)
+	for _, base := range []string{pl.Nodes[0].Base(), r.Base} {
+		if !name.MatchString(base) {
+			t.Errorf("%s: want 32 characters of Nix base32 before the name", base)
+		}
+	}
+	if want := "-realm-demo-x86_64"; !strings.HasSuffix(r.Base, want) {
+		t.Errorf("realm %s, want it to end in %s", r.Base, want)
 	}
 }

@@ -17,9 +17,20 @@ import (
 func generatedEtc(s *store.Store, prof *profile.Profile, links map[string]string) (map[string]string, map[string]string, error) {
 	gen := map[string]string{"etc/hostname": prof.Hostname + "\n"}
 	genLinks := map[string]string{}
-	passwd, _ := readLinked(s, links, "etc/passwd")
-	group, _ := readLinked(s, links, "etc/group")
-	shadow, _ := readLinked(s, links, "etc/shadow")
+	// The base files come from the packages; only one that no package
+	// ships falls back to the default. One that a package ships but that
+	// cannot be read is an error, or its users would vanish silently.
+	var passwd, group, shadow string
+	for _, f := range []struct {
+		path string
+		into *string
+	}{{"etc/passwd", &passwd}, {"etc/group", &group}, {"etc/shadow", &shadow}} {
+		data, err := readLinked(s, links, f.path)
+		if err != nil {
+			return nil, nil, err
+		}
+		*f.into = data
+	}
 	if passwd == "" {
 		passwd = "root:x:0:0:root:/root:/bin/sh\n"
 	}

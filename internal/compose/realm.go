@@ -4,8 +4,7 @@
 package compose
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -84,16 +83,15 @@ func MakeRealm(s *store.Store, pl *plan.Plan, prof *profile.Profile, arch string
 	for p, target := range genLinks {
 		links[p] = target
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "realm-2 %s %s\n", prof.Name, arch)
+	var enc bytes.Buffer
+	fmt.Fprintf(&enc, "realm-3 %s %s\n", prof.Name, arch)
 	for _, p := range sortedKeys(links) {
-		fmt.Fprintf(h, "l %q %q\n", p, links[p])
+		fmt.Fprintf(&enc, "l %q %q\n", p, links[p])
 	}
 	for _, p := range sortedKeys(gen) {
-		fmt.Fprintf(h, "f %q %q\n", p, gen[p])
+		fmt.Fprintf(&enc, "f %q %q\n", p, gen[p])
 	}
-	sum := hex.EncodeToString(h.Sum(nil))[:32]
-	r := &Realm{Base: sum + "-realm-" + prof.Name + "-" + arch, Packages: pkgs, Kernel: kernel}
+	r := &Realm{Base: plan.Digest(enc.Bytes()) + "-realm-" + prof.Name + "-" + arch, Packages: pkgs, Kernel: kernel}
 	txn, err := s.Begin(r.Base)
 	if err != nil {
 		return nil, err
@@ -202,16 +200,16 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // readLinked returns the content of a realm file that is a link into a
-// package, resolved on the host.
-func readLinked(s *store.Store, links map[string]string, p string) (string, bool) {
+// package, resolved on the host, and "" when no package ships it.
+func readLinked(s *store.Store, links map[string]string, p string) (string, error) {
 	target, ok := links[p]
 	if !ok {
-		return "", false
+		return "", nil
 	}
 	rel := strings.TrimPrefix(target, plan.StoreDir+"/")
 	data, err := os.ReadFile(filepath.Join(s.Dir, rel))
 	if err != nil {
-		return "", false
+		return "", fmt.Errorf("/%s, shipped as %s: %w", p, target, err)
 	}
-	return string(data), true
+	return string(data), nil
 }

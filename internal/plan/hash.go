@@ -9,14 +9,15 @@ import (
 	"strings"
 )
 
-// nixAlphabet leaves out e, o, u and t so digests cannot spell words, as Nix does.
+// storeEncoding is Nix's base32 alphabet, which leaves out e, o, u and t so digests cannot spell words, as Nix does.
 var storeEncoding = base32.NewEncoding("0123456789abcdfghijklmnpqrsvwxyz").WithPadding(base32.NoPadding)
 
 // StoreDir is where the store appears inside sandboxes and images.
 const StoreDir = "/ix/store"
 
-// shortDigest is 160 bits of sha256, 32 characters.
-func shortDigest(b []byte) string {
+// Digest names a store entry by what it was made from: 160 bits of
+// sha256 in Nix's base32, 32 characters. Packages and realms both use it.
+func Digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return storeEncoding.EncodeToString(sum[:20])
 }

@@ -352,7 +352,7 @@ func (p *planner) finish(n *Node) error {
 	if n.Seed {
 		seed = p.cfg.SeedHash
 	}
-	n.Hash = shortDigest(n.encode(script, seed))
+	n.Hash = Digest(n.encode(script, seed))
 	n.Script = strings.ReplaceAll(script, ph, n.Out())
 	return nil
 }

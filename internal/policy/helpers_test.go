@@ -1,19 +1,22 @@
 package policy
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// elfs are the test binaries, built once with the host's cc.
+// elfs are the test binaries, built once with the host's compilers.
 var elfs struct {
 	once sync.Once
 	dir  string
-	err  error
-	have map[string]bool
+	err  error             // the directory could not be made
+	skip map[string]string // name -> the missing tool, for a test to skip on
+	fail map[string]string // name -> why its build failed with the tools present
 }
 
 const helloC = `#include <stdio.h>
@@ -25,69 +28,70 @@ const libC = `#include <stdio.h>
 int stalix_answer(void) { puts("42"); return 42; }
 `
 
-// builds are the host cc invocations behind each named test ELF; the optional ones (static-pie)
-// are dropped when the host toolchain cannot make them.
+// builds are the host commands behind each named test file, in order (libx.a archives lib.o).
+// tools are what each needs on PATH and pkg the packages that hold them: only a missing tool
+// skips the tests that use the file; a build that fails with its tools present fails them.
 var builds = []struct {
-	name     string
-	cc       string
-	args     []string
-	optional bool
+	name  string
+	tools []string
+	pkg   string
+	args  []string
 }{
-	{"static", "cc", []string{"-static", "-g", "-o", "static", "hello.c"}, false},
-	{"dynamic", "cc", []string{"-g", "-o", "dynamic", "hello.c"}, false},
-	{"static-pie", "cc", []string{"-static-pie", "-fPIE", "-g", "-o", "static-pie", "hello.c"}, true},
-	{"libx.so", "cc", []string{"-shared", "-fPIC", "-g", "-o", "libx.so", "lib.c"}, false},
-	{"lib.o", "cc", []string{"-c", "-g", "-o", "lib.o", "lib.c"}, false},
+	{"static", []string{"cc"}, "gcc libc6-dev", []string{"cc", "-static", "-g", "-o", "static", "hello.c"}},
+	{"dynamic", []string{"cc"}, "gcc libc6-dev", []string{"cc", "-g", "-o", "dynamic", "hello.c"}},
+	{"static-pie", []string{"cc"}, "gcc libc6-dev", []string{"cc", "-static-pie", "-fPIE", "-g", "-o", "static-pie", "hello.c"}},
+	{"libx.so", []string{"cc"}, "gcc libc6-dev", []string{"cc", "-shared", "-fPIC", "-g", "-o", "libx.so", "lib.c"}},
+	{"lib.o", []string{"cc"}, "gcc libc6-dev", []string{"cc", "-c", "-g", "-o", "lib.o", "lib.c"}},
+	{"libx.a", []string{"ar"}, "binutils", []string{"ar", "rcs", "libx.a", "lib.o"}},
 	// Linked by lld as the real builds are: llvm-strip rejects GNU ld's static glibc layout
 	// (.rela.plt linked to .symtab), which is not what stalix produces.
-	{"static-lld", "clang-14", []string{"-static", "-fuse-ld=lld", "-g", "-o", "static-lld", "hello.c"}, true},
+	{"static-lld", []string{"clang-14", "ld.lld-14"}, "clang-14 lld-14", []string{"clang-14", "-static", "-fuse-ld=lld", "-g", "-o", "static-lld", "hello.c"}},
 }
 
-// testELF returns the path of a test ELF (or libx.a), building them on first use, or skips.
+// testELF returns the path of a test ELF (or libx.a), building them on first use. It skips
+// when a tool the file needs is missing, and fails when the build fails anyway.
 func testELF(t *testing.T, name string) string {
 	t.Helper()
 	elfs.once.Do(func() {
-		if _, err := exec.LookPath("cc"); err != nil {
-			elfs.err = err
-			return
-		}
 		elfs.dir, elfs.err = os.MkdirTemp("", "policy-elf-")
 		if elfs.err != nil {
 			return
 		}
 		os.WriteFile(filepath.Join(elfs.dir, "hello.c"), []byte(helloC), 0o644)
 		os.WriteFile(filepath.Join(elfs.dir, "lib.c"), []byte(libC), 0o644)
-		elfs.have = map[string]bool{}
+		elfs.skip, elfs.fail = map[string]string{}, map[string]string{}
 		for _, b := range builds {
-			cmd := exec.Command(b.cc, b.args...)
+			if why := missing(b.tools, b.pkg); why != "" {
+				elfs.skip[b.name] = why
+				continue
+			}
+			cmd := exec.Command(b.args[0], b.args[1:]...)
 			cmd.Dir = elfs.dir
 			if out, err := cmd.CombinedOutput(); err != nil {
-				if b.optional {
-					continue
-				}
-				elfs.err = &buildError{b.name, string(out)}
-				return
+				elfs.fail[b.name] = fmt.Sprintf("%s: %v\n%s", strings.Join(b.args, " "), err, out)
 			}
-			elfs.have[b.name] = true
-		}
-		cmd := exec.Command("ar", "rcs", "libx.a", "lib.o")
-		cmd.Dir = elfs.dir
-		if err := cmd.Run(); err == nil {
-			elfs.have["libx.a"] = true
 		}
 	})
-	if elfs.err != nil {
-		t.Skipf("needs cc with static libc (apt-get install gcc libc6-dev): %v", elfs.err)
-	}
-	if !elfs.have[name] {
-		t.Skipf("the host cc cannot build %s", name)
+	switch {
+	case elfs.err != nil:
+		t.Fatal(elfs.err)
+	case elfs.skip[name] != "":
+		t.Skip(elfs.skip[name])
+	case elfs.fail[name] != "":
+		t.Fatalf("building %s with the host's tools: %s", name, elfs.fail[name])
 	}
 	return filepath.Join(elfs.dir, name)
 }
 
-type buildError struct{ name, out string }
-
-func (e *buildError) Error() string { return "building " + e.name + ": " + e.out }
+// missing names the first of tools not on PATH, with the packages to install.
+func missing(tools []string, pkg string) string {
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Sprintf("needs %s (apt-get install %s)", tool, pkg)
+		}
+	}
+	return ""
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()

@@ -243,7 +243,7 @@ func checkSealed(t *testing.T, dir string, epoch int64, want map[string]os.FileM
 func TestSpecialFilesRefused(t *testing.T) {
 	dir := t.TempDir()
 	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
+		t.Fatalf("mkfifo: %v", err)
 	}
 	err := Apply(dir, Options{Epoch: 1})
 	if err == nil || !strings.Contains(err.Error(), "fifo") {

@@ -99,9 +99,30 @@ func Parse(path string, data []byte) (*Profile, error) {
 		return nil, fmt.Errorf("%s: unknown key %s", path, und[0].String())
 	}
 	p.File = path
+	if err := p.checkOptions(data); err != nil {
+		return nil, err
+	}
 	p.RootPasswordSet = md.IsDefined("root_password")
 	p.setDefaults(md.IsDefined("kernel"))
 	return &p, p.validate()
+}
+
+// checkOptions checks the policy options of every [options.<package>].
+func (p *Profile) checkOptions(data []byte) error {
+	names := make([]string, 0, len(p.Options))
+	for n := range p.Options {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, err := recipe.Policy(p.Options[n]); err != nil {
+			var shadow struct {
+				Options map[string]recipe.PolicyOptions `toml:"options"`
+			}
+			return recipe.AtLine(p.File, data, &shadow, fmt.Errorf("[options.%s]: %w", n, err))
+		}
+	}
+	return nil
 }
 
 func (p *Profile) setDefaults(kernelSet bool) {

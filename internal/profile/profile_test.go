@@ -16,6 +16,9 @@ func TestParse(t *testing.T) {
 		{"bad file", "name = \"m\"\n[files]\n\"etc/x\" = \"y\"\n", "must be an absolute path"},
 		{"root user", "name = \"m\"\n[[users]]\nname = \"root\"\n", "not root"},
 		{"syntax", "name = \"m\n", "p.toml:1:"},
+		{"options typed", "name = \"m\"\n[outputs.disk]\n[options.busybox]\nstatic = false\n", ""},
+		{"options wrong type", "name = \"m\"\n[options.linux]\ncmdline = \"x\"\n[options.busybox]\nno_strip = \"yes\"\n", `p.toml:5:1: [options.busybox]: option no_strip = "yes": want true or false`},
+		{"options list", "name = \"m\"\n[options.e2fsprogs]\nallow_build_path = [true]\n", "p.toml:3:1: [options.e2fsprogs]: option allow_build_path = [true]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

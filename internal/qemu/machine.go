@@ -4,9 +4,9 @@ package qemu
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
+
+	"stalix.dev/stalix-build/internal/hosttool"
 )
 
 // Machine is one VM: a kernel and initramfs booted directly, or a disk
@@ -83,9 +83,9 @@ func (m Machine) Args() (string, []string, error) {
 		if fw == "" {
 			fw = firmware[m.Arch]
 		}
-		if _, err := os.Stat(fw); err != nil {
-			pkg := map[string]string{"x86_64": "ovmf", "aarch64": "qemu-efi-aarch64"}[m.Arch]
-			return "", nil, fmt.Errorf("qemu: UEFI firmware %s missing (apt-get install %s)", fw, pkg)
+		pkg := map[string]string{"x86_64": "ovmf", "aarch64": "qemu-efi-aarch64"}[m.Arch]
+		if err := hosttool.File(fw, pkg); err != nil {
+			return "", nil, fmt.Errorf("qemu: UEFI firmware: %w", err)
 		}
 		args = append(args, "-bios", fw)
 		drive := "file=" + m.Disk + ",format=raw,if=virtio"
@@ -96,9 +96,9 @@ func (m Machine) Args() (string, []string, error) {
 	default:
 		return "", nil, fmt.Errorf("qemu: nothing to boot: give a kernel or a disk")
 	}
-	if _, err := exec.LookPath(bin); err != nil {
-		pkg := map[string]string{"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}[m.Arch]
-		return "", nil, fmt.Errorf("qemu: %s not found (apt-get install %s)", bin, pkg)
+	pkg := map[string]string{"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}[m.Arch]
+	if _, err := hosttool.Look(bin, pkg); err != nil {
+		return "", nil, fmt.Errorf("qemu: %w", err)
 	}
 	return bin, args, nil
 }

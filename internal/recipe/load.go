@@ -175,6 +175,9 @@ func parse(path string, data []byte, fsys fs.FS, dir string) (*Recipe, error) {
 	if err := rc.checkLicense(md, data); err != nil {
 		return nil, err
 	}
+	if err := rc.checkOptions(data); err != nil {
+		return nil, err
+	}
 	return &rc, nil
 }
 

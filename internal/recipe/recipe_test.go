@@ -3,6 +3,7 @@ package recipe
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -37,6 +38,13 @@ func TestParse(t *testing.T) {
 		{"bad expression", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT AND\"\n", "x.toml:3:1: license \"MIT AND\""},
 		{"lower case", "name = \"a\"\nversion = \"1\"\nlicense = \"mit OR apache-2.0\"\n", `write it as "MIT OR Apache-2.0"`},
 		{"expression", "name = \"a\"\nversion = \"1\"\nlicense = \"GPL-2.0-only WITH Linux-syscall-note AND (NCSA OR MIT)\"\n", ""},
+		// The policy options the build reads must have their type, not fall back to a default.
+		{"static typed", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = false\nno_strip = true\nallow_build_path = [\"share/**\"]\n", ""},
+		{"static string", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = \"no\"\n", `x.toml:5:1: option static = "no": want true or false`},
+		{"no_strip int", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\ncmdline = \"x\"\nno_strip = 1\n", "x.toml:6:1: option no_strip = 1: want true or false"},
+		{"allow_build_path string", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nallow_build_path = \"share/**\"\n", `x.toml:5:1: option allow_build_path = "share/**": want a list of globs`},
+		{"allow_build_path ints", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nallow_build_path = [1]\n", "x.toml:5:1: option allow_build_path = [1]: want a list of globs"},
+		{"target override", "name = \"a\"\nversion = \"1\"\nlicense = \"MIT\"\n[options]\nstatic = true\n[target.aarch64.options]\nstatic = \"yes\"\n", `x.toml:7:1: option static = "yes"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -217,4 +225,34 @@ func FuzzCheckLicense(f *testing.F) {
 			t.Fatal("accepted an empty license")
 		}
 	})
+}
+
+func TestPolicy(t *testing.T) {
+	cases := []struct {
+		name string
+		opts map[string]any
+		want PolicyOptions
+		err  string
+	}{
+		{"defaults", nil, PolicyOptions{Static: true}, ""},
+		{"set", map[string]any{"static": false, "no_strip": true, "allow_build_path": []any{"a/**"}}, PolicyOptions{NoStrip: true, AllowBuildPath: []string{"a/**"}}, ""},
+		{"a []string", map[string]any{"allow_build_path": []string{"b"}}, PolicyOptions{Static: true, AllowBuildPath: []string{"b"}}, ""},
+		{"other options untouched", map[string]any{"cmdline": 1}, PolicyOptions{Static: true}, ""},
+		{"static string", map[string]any{"static": "false"}, PolicyOptions{}, `option static = "false": want true or false`},
+		{"list of lists", map[string]any{"allow_build_path": []any{[]any{"a"}}}, PolicyOptions{}, "want a list of globs"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Policy(c.opts)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, c.want) {
+				t.Errorf("Policy = %+v, %v; want %+v", got, err, c.want)
+			}
+		})
+	}
 }

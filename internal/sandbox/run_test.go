@@ -357,13 +357,19 @@ func TestRunParallel(t *testing.T) {
 }
 
 // TestParentKilled kills -9 a process that runs a sandbox: nothing of the sandbox may survive it.
+// The process is this test binary running this test again, with STALIX_SANDBOX_HELPER set: in
+// it, the test plays the victim and runs a sandbox that sleeps.
 func TestParentKilled(t *testing.T) {
-	if os.Getenv("STALIX_SANDBOX_HELPER") != "" {
-		t.Skip("helper")
+	if marker := os.Getenv("STALIX_SANDBOX_HELPER"); marker != "" {
+		f := newFixture(t)
+		s := f.spec("sleep 300 " + marker + " & echo started; wait")
+		s.Stdout = os.Stdout
+		Run(context.Background(), s)
+		return
 	}
 	hostBusybox(t)
 	marker := fmt.Sprintf("0.000%09d", time.Now().UnixNano()%1e9)
-	cmd := exec.Command("/proc/self/exe", "-test.run=^TestHelperSleeper$", "-test.v")
+	cmd := exec.Command("/proc/self/exe", "-test.run=^TestParentKilled$", "-test.v")
 	// The helper dies by kill -9 and cannot remove its temporary directories, so they go under
 	// ours, which this test's cleanup removes.
 	cmd.Env = append(os.Environ(), "STALIX_SANDBOX_HELPER="+marker, "TMPDIR="+t.TempDir())
@@ -382,18 +388,6 @@ func TestParentKilled(t *testing.T) {
 	cmd.Process.Kill()
 	cmd.Wait()
 	waitFor(t, "the helper's sleeper is gone", func() bool { return countHost(t, "sleep\x00300\x00"+marker) == 0 })
-}
-
-// TestHelperSleeper is the process TestParentKilled kills; it does nothing on its own.
-func TestHelperSleeper(t *testing.T) {
-	marker := os.Getenv("STALIX_SANDBOX_HELPER")
-	if marker == "" {
-		t.Skip("run by TestParentKilled")
-	}
-	f := newFixture(t)
-	s := f.spec("sleep 300 " + marker + " & echo started; wait")
-	s.Stdout = os.Stdout
-	Run(context.Background(), s)
 }
 
 // TestRunUsage: the CPU of every process in the sandbox is counted, a

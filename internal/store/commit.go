@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -93,9 +94,13 @@ func (t *Txn) Abort() {
 }
 
 // Commit renames the output into place and then writes its manifest; an
-// entry counts as present only once both exist. A manifest that already
-// names a content hash (a copy, or a download from a binary cache) is a
-// promise: an output that hashes otherwise is refused and dropped.
+// entry counts as present only once both exist. Each step is on disk before
+// the next one starts, so after a power loss, as after kill -9, an entry is
+// either whole or not counted: the output's files and directories, then its
+// manifest and log, then the output's rename, then the manifest's. A
+// manifest that already names a content hash (a copy, or a download from a
+// binary cache) is a promise: an output that hashes otherwise is refused
+// and dropped.
 func (t *Txn) Commit(m Manifest) error {
 	committed := false
 	defer func() {
@@ -118,24 +123,34 @@ func (t *Txn) Commit(m Manifest) error {
 	if err != nil {
 		return err
 	}
+	if err := t.Log.Sync(); err != nil {
+		return err
+	}
 	if err := t.Log.Close(); err != nil {
 		return err
+	}
+	if err := syncTree(t.Out); err != nil {
+		return fmt.Errorf("commit %s: %w", t.Base, err)
 	}
 	metaTmp := filepath.Join(t.s.Dir, tmpDir, t.Base+".meta")
 	removeAll(metaTmp)
 	if err := os.MkdirAll(metaTmp, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(metaTmp, "manifest.json"), append(data, '\n'), 0o444); err != nil {
+	if err := writeSynced(filepath.Join(metaTmp, "manifest.json"), append(data, '\n'), 0o444); err != nil {
 		return err
 	}
 	if err := os.Rename(t.Log.Name(), filepath.Join(metaTmp, "build.log")); err != nil {
 		return err
 	}
-	if err := os.Rename(t.Out, t.s.Path(t.Base)); err != nil {
+	if err := syncPath(metaTmp); err != nil {
+		return err
+	}
+	tmp, meta := filepath.Join(t.s.Dir, tmpDir), filepath.Join(t.s.Dir, metaDir)
+	if err := renameSynced(t.Out, t.s.Path(t.Base), tmp, t.s.Dir); err != nil {
 		return fmt.Errorf("commit %s: %w", t.Base, err)
 	}
-	if err := os.Rename(metaTmp, filepath.Join(t.s.Dir, metaDir, t.Base)); err != nil {
+	if err := renameSynced(metaTmp, filepath.Join(meta, t.Base), tmp, meta); err != nil {
 		return fmt.Errorf("commit %s: %w", t.Base, err)
 	}
 	committed = true
@@ -144,16 +159,63 @@ func (t *Txn) Commit(m Manifest) error {
 	// need not wait for it. Close waits, and a killed run's leftovers go
 	// at the next Open's CleanStale.
 	t.s.removeLater(t.Build)
-	return syncDir(t.s.Dir)
+	return nil
 }
 
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
+// syncTree writes every file and directory under dir to disk. A symbolic
+// link has no data of its own: its directory's sync covers it.
+func syncTree(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || d.Type().IsRegular() {
+			return syncPath(p)
+		}
+		return nil
+	})
+}
+
+// renameSynced renames from to to and syncs both parent directories, the
+// new one last, so the rename is on disk when it returns.
+func renameSynced(from, to, fromDir, toDir string) error {
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	if err := syncPath(fromDir); err != nil {
+		return err
+	}
+	return syncPath(toDir)
+}
+
+func writeSynced(p string, data []byte, mode os.FileMode) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncPath opens p read-only (outputs are sealed read-only by then) and
+// syncs it.
+func syncPath(p string) error {
+	f, err := os.Open(p)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return f.Sync()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", p, err)
+	}
+	return nil
 }
 
 // ReadManifest returns the manifest of base.

@@ -4,9 +4,10 @@
 package testseed
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"stalix.dev/stalix-build/internal/hosttool"
 )
 
 // Busybox returns the host's static busybox, or "" when there is none.
@@ -23,7 +24,7 @@ func Busybox() string {
 func Make(dir string) error {
 	bb := Busybox()
 	if bb == "" {
-		return fmt.Errorf("needs a static busybox (apt-get install busybox-static)")
+		return &hosttool.MissingError{What: "a static busybox in /bin or /usr/bin", Package: "busybox-static"}
 	}
 	bin := filepath.Join(dir, "usr", "bin")
 	if err := os.MkdirAll(bin, 0o755); err != nil {
