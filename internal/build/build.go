@@ -134,7 +134,7 @@ func Pending(pl *plan.Plan, s *store.Store, want []*plan.Node) []*plan.Node {
 // inputs is what a node's sandbox holds: its build dependencies and what
 // they need at run time (a compiler wrapper needs its libc, say).
 func inputs(n *plan.Node) []*plan.Node {
-	return plan.Closure(n.Deps)
+	return plan.Closure(n.Inputs())
 }
 
 // Run builds nodes (which must be in dependency order) in parallel.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +12,14 @@ import (
 	"stalix.dev/stalix-build/internal/recipe"
 )
 
-// genTree writes n recipes where recipe i depends on up to three earlier
-// ones, and a profile asking for the last few.
+// genTree writes n recipes shaped like a distribution, and a profile
+// asking for the last few. The first tenth are libraries: each links two
+// lower ones, so a library's closure stays bounded (some twenty), as it
+// does in a real package set. Every other
+// recipe links up to three libraries and runs up to three earlier
+// programs as tools. (A graph where every edge is a library would give
+// recipe i all i-1 before it as libraries, which no package set has, and
+// make planning quadratic in what templates render.)
 func genTree(b *testing.B, n int) (string, *profile.Profile) {
 	root := b.TempDir()
 	must := func(err error) {
@@ -28,15 +35,29 @@ func genTree(b *testing.B, n int) (string, *profile.Profile) {
 	for i := 0; i < n; i++ {
 		dir := filepath.Join(root, "recipes", fmt.Sprintf("c%d", i%20), fmt.Sprintf("p%d", i))
 		must(os.MkdirAll(dir, 0o755))
-		deps := ""
-		for _, d := range []int{i - 1, i / 2, i / 3} {
-			if d >= 0 && d < i {
-				deps += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
+		nlibs := max(n/10, 1)
+		libs, tools := "", ""
+		if i < nlibs {
+			// Library i links two lower ones, as a heap: about log2(n/10)
+			// layers, so a closure of some twenty libraries at most.
+			for _, d := range []int{(i - 1) / 2, (i - 1) / 3} {
+				if i > 0 && !strings.Contains(libs, fmt.Sprintf("%q", fmt.Sprintf("p%d", d))) {
+					libs += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
+				}
+			}
+		} else {
+			for _, d := range []int{i % nlibs, (i * 7) % nlibs, (i * 13) % nlibs} {
+				libs += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
+			}
+			for _, d := range []int{i - 1, i / 2, i / 3} {
+				if d >= nlibs && d < i {
+					tools += fmt.Sprintf("%q,", fmt.Sprintf("p%d", d))
+				}
 			}
 		}
-		toml := fmt.Sprintf("name = \"p%d\"\nversion = \"1.%d\"\nlicense = \"MIT\"\n[[source]]\nurl = \"https://example.invalid/p%d.tar.gz\"\nsha256 = \"%064x\"\n[deps]\nlibs = [%s]\n", i, i, i, i, deps)
+		toml := fmt.Sprintf("name = \"p%d\"\nversion = \"1.%d\"\nlicense = \"MIT\"\n[[source]]\nurl = \"https://example.invalid/p%d.tar.gz\"\nsha256 = \"%064x\"\n[deps]\nlibs = [%s]\ntools = [%s]\n", i, i, i, i, libs, tools)
 		must(os.WriteFile(filepath.Join(dir, "recipe.toml"), []byte(toml), 0o644))
-		must(os.WriteFile(filepath.Join(dir, "build.sh"), []byte("{% extends \"make.sh\" %}{% block build %}make P={{ name }}{% for k, v in deps %} {{ v }}{% endfor %}{% endblock %}\n"), 0o644))
+		must(os.WriteFile(filepath.Join(dir, "build.sh"), []byte("{% extends \"make.sh\" %}{% block build %}make P={{ name }}{% for k, v in deps %} {{ v }}{% endfor %} CPPFLAGS=\"{% for l in libs %} -I{{ l }}/include{% endfor %}\"{% endblock %}\n"), 0o644))
 		if i >= n-5 {
 			pkgs = append(pkgs, fmt.Sprintf("p%d", i))
 		}

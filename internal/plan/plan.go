@@ -220,11 +220,6 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 		// The toolchain stage wires its few inputs by hand (--sysroot,
 		// -isystem); everywhere else libraries flow, with their own.
 		n.Libs = libClosure(n.Deps, rc.Deps.Libs)
-		for _, l := range n.Libs {
-			if !containsNode(n.Deps, l) {
-				n.Deps = append(n.Deps, l)
-			}
-		}
 	}
 	if err := add(st.Implicit, arch, &n.Deps); err != nil {
 		return nil, err
@@ -255,17 +250,37 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 // own Libs: the order a linker wants, each library once, first place kept.
 func libClosure(deps []*Node, libs []string) []*Node {
 	var out []*Node
+	seen := map[*Node]bool{}
 	for _, name := range libs {
 		for _, d := range deps {
 			if d.Name != name {
 				continue
 			}
 			for _, l := range append([]*Node{d}, d.Libs...) {
-				if !containsNode(out, l) {
+				if !seen[l] {
+					seen[l] = true
 					out = append(out, l)
 				}
 			}
 			break
+		}
+	}
+	return out
+}
+
+// Inputs are what the node's sandbox is given besides what they need at
+// run time: its dependencies and, transitively, the libraries it links.
+// A library's own libraries are not in Deps, so not in the node's hash
+// encoding: the direct library's hash covers them already, and a chain
+// of n libraries would otherwise cost n² lines to hash.
+func (n *Node) Inputs() []*Node {
+	if len(n.Libs) == 0 {
+		return n.Deps
+	}
+	out := append([]*Node(nil), n.Deps...)
+	for _, l := range n.Libs {
+		if !containsNode(n.Deps, l) {
+			out = append(out, l)
 		}
 	}
 	return out
