@@ -127,4 +127,3 @@ func (b *Builder) RunAction(ctx context.Context, a *Action) error {
 	b.rec = newRecorder(sp)
 	return b.run(ctx, a, js)
 }
-
