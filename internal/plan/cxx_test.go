@@ -139,7 +139,7 @@ func TestSeedlessHostLibs(t *testing.T) {
 		}
 	}
 	var elf, z *Node
-	for _, d := range linux.Deps {
+	for _, d := range linux.Inputs() {
 		switch d.Name {
 		case "libelf":
 			elf = d

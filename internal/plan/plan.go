@@ -269,17 +269,18 @@ func libClosure(deps []*Node, libs []string) []*Node {
 }
 
 // Inputs are what the node's sandbox is given besides what they need at
-// run time: its dependencies and, transitively, the libraries it links.
+// run time: its dependencies and, transitively, the libraries it links
+// (and, under a seedless toolchain, those its host programs link).
 // A library's own libraries are not in Deps, so not in the node's hash
 // encoding: the direct library's hash covers them already, and a chain
 // of n libraries would otherwise cost n² lines to hash.
 func (n *Node) Inputs() []*Node {
-	if len(n.Libs) == 0 {
+	if len(n.Libs) == 0 && len(n.HostLibs) == 0 {
 		return n.Deps
 	}
 	out := append([]*Node(nil), n.Deps...)
-	for _, l := range n.Libs {
-		if !containsNode(n.Deps, l) {
+	for _, l := range append(append([]*Node(nil), n.Libs...), n.HostLibs...) {
+		if !containsNode(out, l) {
 			out = append(out, l)
 		}
 	}
@@ -300,6 +301,9 @@ func (p *planner) dropSeed(n *Node, st Stage, add func([]string, string, *[]*Nod
 	if err := add(st.SeedlessLibs, Host, &n.Deps); err != nil {
 		return err
 	}
+	// Their own libraries come with them (libelf's zlib), built as they
+	// were planned: the same closure the libs of a recipe get, inputs
+	// like Libs but not hashed deps.
 	n.HostLibs = libClosure(n.Deps, st.SeedlessLibs)
 	// Planned already by add, so this only looks it up.
 	bin, err := p.visit(st.SeedlessImplicit[0], Host, n.Toolchain, n.Recipe.File)
