@@ -197,8 +197,11 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 	}
 	add := func(list []string, depArch string, into *[]*Node) error {
 		for _, d := range list {
-			if d == rc.Name {
-				continue // a stage's implicit package does not depend on itself
+			if d == rc.Name && depArch == arch {
+				// A stage's implicit package does not depend on itself. The
+				// same recipe for another arch is another node: a cross
+				// build may run its build host's copy (ncurses' tic).
+				continue
 			}
 			dn, err := p.visit(d, depArch, tc, rc.File)
 			if err != nil {
