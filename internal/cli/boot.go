@@ -17,7 +17,7 @@ func runBoot(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "boot", "PROFILE [--target T] [--disk|--initramfs] [--check] [--kvm]",
 		"Build the images of one target (--target, else the profile's first) if needed and boot one under QEMU with the serial console here. --check logs in, "+
-			"checks uname -m, /etc/os-release and the store, powers off, and fails with the console log otherwise.")
+			"checks uname -m, /etc/os-release and the store, runs the profile's [check] commands, powers off, and fails with the console log otherwise.")
 	b.add(fs)
 	b.cache.add(fs)
 	useDisk := fs.Bool("disk", false, "boot the GPT disk through UEFI firmware")
@@ -63,7 +63,7 @@ func runBoot(e *Env, args []string) error {
 		return m.Run(ctx, os.Stdin, e.Stdout, e.Stderr, func(bin string) { fmt.Fprintf(e.Stderr, "boot: %s (leave with Ctrl-A X)\n", bin) })
 	}
 	start := time.Now()
-	err = qemu.Check(ctx, m, qemu.Expect{Arch: arch, StoreCount: a.StoreCount, Timeout: *timeout}, nil)
+	err = qemu.Check(ctx, m, qemu.Expect{Arch: arch, StoreCount: a.StoreCount, Timeout: *timeout, Commands: prof.Check.Commands}, nil)
 	if err != nil {
 		return fmt.Errorf("boot check of %s failed: %w", m, err)
 	}

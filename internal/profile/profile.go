@@ -36,6 +36,12 @@ type Disk struct {
 
 type Tar struct{}
 
+// Check is what boot --check runs on the booted system besides its fixed
+// questions: each command must exit 0.
+type Check struct {
+	Commands []string `toml:"commands"`
+}
+
 type Outputs struct {
 	Initramfs *Initramfs `toml:"initramfs"`
 	Disk      *Disk      `toml:"disk"`
@@ -59,6 +65,7 @@ type Profile struct {
 	Files        map[string]string         `toml:"files"`
 	Options      map[string]map[string]any `toml:"options"`
 	Outputs      Outputs                   `toml:"outputs"`
+	Check        Check                     `toml:"check"`
 
 	File string `toml:"-"`
 	// RootPasswordSet tells root_password = "" (no password, Buildroot's
@@ -183,6 +190,12 @@ func (p *Profile) validate() error {
 			return fmt.Errorf("%s: user %q: names must be set, unique and not root", p.File, u.Name)
 		}
 		seen[u.Name] = true
+	}
+	for i, c := range p.Check.Commands {
+		// Each is typed as one line on the serial console.
+		if strings.TrimSpace(c) == "" || strings.ContainsAny(c, "\r\n") {
+			return fmt.Errorf("%s: check.commands[%d] %q: write one non-empty command line per entry", p.File, i, c)
+		}
 	}
 	for path := range p.Files {
 		if !strings.HasPrefix(path, "/") || strings.Contains(path, "..") {

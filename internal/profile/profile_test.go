@@ -19,6 +19,9 @@ func TestParse(t *testing.T) {
 		{"options typed", "name = \"m\"\n[outputs.disk]\n[options.busybox]\nstatic = false\n", ""},
 		{"options wrong type", "name = \"m\"\n[options.linux]\ncmdline = \"x\"\n[options.busybox]\nno_strip = \"yes\"\n", `p.toml:5:1: [options.busybox]: option no_strip = "yes": want true or false`},
 		{"options list", "name = \"m\"\n[options.e2fsprogs]\nallow_build_path = [true]\n", "p.toml:3:1: [options.e2fsprogs]: option allow_build_path = [true]"},
+		{"empty check command", "name = \"m\"\n[check]\ncommands = [\"ls\", \" \"]\n", "check.commands[1]"},
+		{"two-line check command", "name = \"m\"\n[check]\ncommands = [\"ls\\ntrue\"]\n", "one non-empty command line"},
+		{"unknown check key", "name = \"m\"\n[check]\ncommand = [\"ls\"]\n", "unknown key check.command"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -36,6 +39,16 @@ func TestParse(t *testing.T) {
 				t.Errorf("error %v, want %q", err, c.err)
 			}
 		})
+	}
+}
+
+func TestCheckCommands(t *testing.T) {
+	p, err := Parse("p.toml", []byte("name = \"m\"\n[check]\ncommands = [\"curl --version\", \"ip -V\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Check.Commands, "|"); got != "curl --version|ip -V" {
+		t.Errorf("check.commands = %q", got)
 	}
 }
 
@@ -58,6 +71,13 @@ func FuzzParse(f *testing.F) {
 		p, err := Parse("f.toml", data)
 		if err == nil && (p.Name == "" || len(p.Targets) == 0) {
 			t.Fatal("accepted a profile without name or targets")
+		}
+		if err == nil {
+			for _, c := range p.Check.Commands {
+				if strings.TrimSpace(c) == "" || strings.ContainsAny(c, "\r\n") {
+					t.Fatalf("accepted check command %q", c)
+				}
+			}
 		}
 	})
 }

@@ -17,6 +17,9 @@ type Expect struct {
 	User       string // login name; "root"
 	Password   string // typed if a password prompt comes
 	Timeout    time.Duration
+	// Commands run after the fixed questions; each must exit 0 (a
+	// profile's [check] commands).
+	Commands []string
 }
 
 var (
@@ -30,7 +33,8 @@ var (
 )
 
 // Check waits for runit's stage 2 and a login prompt, logs in, asks the
-// system what it is, checks the answers and powers it off. On any failure
+// system what it is, checks the answers, runs want.Commands and powers it
+// off. On any failure
 // the error carries the console log.
 func Check(ctx context.Context, m Machine, want Expect, log io.Writer) error {
 	if want.Timeout == 0 {
@@ -84,6 +88,9 @@ func Check(ctx context.Context, m Machine, want Expect, log io.Writer) error {
 		return fail(err)
 	}
 	if err := verify(res[1], want); err != nil {
+		return fail(err)
+	}
+	if err := runCommands(s, want.Commands, time.Minute); err != nil {
 		return fail(err)
 	}
 	if err := s.Send("poweroff\n"); err != nil {

@@ -30,7 +30,11 @@ func Start(ctx context.Context, m Machine, log io.Writer) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, bin, args...)
+	return start(exec.CommandContext(ctx, bin, args...), log)
+}
+
+// start runs cmd with its stdin and output as the console.
+func start(cmd *exec.Cmd, log io.Writer) (*Session, error) {
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -1,8 +1,10 @@
 package qemu
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"stalix.dev/stalix-build/internal/hosttool"
 )
@@ -53,5 +55,85 @@ func TestArgs(t *testing.T) {
 	}
 	if _, _, err := (Machine{Arch: "x86_64"}).Args(); err == nil {
 		t.Error("nothing to boot accepted")
+	}
+}
+
+func TestCommandResult(t *testing.T) {
+	cases := []struct {
+		name, console, out string
+		status             int
+		ok                 bool
+	}{
+		{"ok", "STALIX-CMD-BEGIN\r\ncurl 7.88.1 (x86_64-linux-musl)\r\nSTALIX-CMD-END 0\r\n", "curl 7.88.1 (x86_64-linux-musl)", 0, true},
+		{"failed", "STALIX-CMD-BEGIN\r\nsh: nope: not found\r\nSTALIX-CMD-END 127\r\n", "sh: nope: not found", 127, true},
+		{"no output", "STALIX-CMD-BEGIN\r\nSTALIX-CMD-END 0\r\n", "", 0, true},
+		{"kernel line", "STALIX-CMD-BEGIN\r\n[    3.1] random: crng init done\r\nless 590\r\nSTALIX-CMD-END 0\r\n", "less 590", 0, true},
+		// The typed line's echo holds the markers broken by quotes and $? unexpanded.
+		{"echo only", "# echo STALIX-CMD-B''EGIN; (ls) </dev/null 2>&1; echo STALIX-CMD-E''ND $?\r\n", "", 0, false},
+		{"no end yet", "STALIX-CMD-BEGIN\r\npartial", "", 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, status, ok := commandResult(c.console)
+			if out != c.out || status != c.status || ok != c.ok {
+				t.Errorf("commandResult = %q, %d, %v; want %q, %d, %v", out, status, ok, c.out, c.status, c.ok)
+			}
+		})
+	}
+}
+
+// The typed line, echoed back by the console, is never read as an answer:
+// only a shell that runs it prints the markers whole.
+func TestCommandLineEchoDoesNotMatch(t *testing.T) {
+	for _, cmd := range []string{"curl --version", "echo STALIX-CMD-END 0", "true"} {
+		if commandRE.MatchString(commandLine(cmd) + "\r\n") {
+			t.Errorf("the echo of %q matches the answer pattern", cmd)
+		}
+	}
+}
+
+func FuzzCommandResult(f *testing.F) {
+	f.Add("STALIX-CMD-BEGIN\r\nx\r\nSTALIX-CMD-END 0\r\n")
+	f.Add("STALIX-CMD-BEGIN\nSTALIX-CMD-END 99999999999999999999999\n")
+	f.Fuzz(func(t *testing.T, console string) {
+		out, status, ok := commandResult(console)
+		if !ok && (out != "" || status != 0) {
+			t.Fatalf("no answer, yet %q, %d", out, status)
+		}
+		if ok && (status < 0 || strings.Contains(out, "\r")) {
+			t.Fatalf("answer %q, status %d", out, status)
+		}
+	})
+}
+
+// runCommands against a real shell on the console's pipes: the answers are
+// read, and the first failing command is named with its status and output.
+func TestRunCommands(t *testing.T) {
+	sh, err := hosttool.Look("sh", "dash")
+	if err != nil {
+		t.Skip(err) // names the tool and its package
+	}
+	s, err := start(exec.Command(sh), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		s.Send("exit\n")
+		s.Wait(10 * time.Second)
+	}()
+	if err := runCommands(s, []string{"echo hello", "true", "cat"}, 10*time.Second); err != nil {
+		t.Fatalf("passing commands failed: %v", err)
+	}
+	err = runCommands(s, []string{"echo fine", "echo broken >&2; exit 3", "echo never"}, 10*time.Second)
+	if err == nil {
+		t.Fatal("a command exiting 3 passed")
+	}
+	for _, want := range []string{`"echo broken >&2; exit 3"`, "status 3", "broken"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %s", err, want)
+		}
+	}
+	if strings.Contains(s.Output(), "\nnever") {
+		t.Error("a command after the failing one ran")
 	}
 }
