@@ -185,3 +185,39 @@ func copyLog(w io.Writer, path string) (Summary, error) {
 type counter int64
 
 func (c *counter) Write(p []byte) (int, error) { *c += counter(len(p)); return len(p), nil }
+
+// PushTotals counts what PushAll did.
+type PushTotals struct {
+	Pushed, Present, Absent int
+	Bytes                   int64
+}
+
+// PushAll pushes each distinct base the store holds; one it lacks is a
+// build input this store never needed, and is counted, not an error.
+// pushed is called for each entry sent.
+func (p *Pusher) PushAll(ctx context.Context, bases []string, pushed func(base string, size int64)) (PushTotals, error) {
+	var t PushTotals
+	seen := map[string]bool{}
+	for _, base := range bases {
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
+		if !p.Store.Has(base) {
+			t.Absent++
+			continue
+		}
+		r, err := p.Push(ctx, base)
+		if err != nil {
+			return t, fmt.Errorf("push %s to %s: %w", base, p.Cache, err)
+		}
+		if r.Present {
+			t.Present++
+			continue
+		}
+		t.Pushed++
+		t.Bytes += r.Uploaded
+		pushed(base, r.Uploaded)
+	}
+	return t, nil
+}

@@ -4,9 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"stalix.dev/stalix-build/internal/build"
@@ -34,34 +31,15 @@ func (c *cacheFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "cache-timeout", cache.DefaultTimeout, "how long a cache may take to answer before this run gives it up")
 }
 
-// substituter is nil without caches. Entries are accepted only when
-// signed by a key in $STALIX_TRUSTED_KEYS.
+// substituter is nil without caches; one per run, so a dead cache is
+// given up once.
 func (c *cacheFlags) substituter(e *Env) (*cache.Substituter, error) {
 	if !c.on || c.subst != nil {
 		return c.subst, nil
 	}
-	urls := append(append([]string{}, c.urls...), strings.Fields(os.Getenv("STALIX_CACHES"))...)
-	if len(urls) == 0 {
-		return nil, nil
-	}
-	keys, err := cache.ParsePublicKeys(os.Getenv("STALIX_TRUSTED_KEYS"))
-	if err != nil {
-		return nil, fmt.Errorf("STALIX_TRUSTED_KEYS: %w", err)
-	}
-	if len(keys) == 0 {
-		fmt.Fprintln(e.Stderr, "warning: caches given but STALIX_TRUSTED_KEYS is empty, so every entry would be refused; building instead")
-		return nil, nil
-	}
-	s := &cache.Substituter{Trusted: keys, Warn: func(msg string) { fmt.Fprintln(e.Stderr, msg) }}
-	for _, u := range urls {
-		b, err := cache.Open(u, c.timeout)
-		if err != nil {
-			return nil, usagef("%v", err)
-		}
-		s.Caches = append(s.Caches, b)
-	}
-	c.subst = s
-	return s, nil
+	var err error
+	c.subst, err = cache.NewSubstituter(c.urls, c.timeout, func(msg string) { fmt.Fprintln(e.Stderr, msg) })
+	return c.subst, err
 }
 
 // use hands a build the run's substituter, if there are caches.
@@ -114,28 +92,12 @@ func runKeygen(e *Env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one NAME")
 	}
-	sec, pub, err := cache.GenerateKey(pos[0])
-	if err != nil {
-		return usagef("%v", err)
-	}
-	d := absFrom(e.Dir, *dir)
-	for _, f := range []struct {
-		name, text string
-		mode       os.FileMode
-	}{{pos[0] + ".sec", sec.String(), 0o600}, {pos[0] + ".pub", pub.String(), 0o644}} {
-		p := filepath.Join(d, f.name)
-		w, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, f.mode)
-		if err != nil {
-			return fmt.Errorf("%w (keygen never overwrites a key)", err)
-		}
-		_, err = fmt.Fprintln(w, f.text)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
+	paths, pub, err := cache.WriteKeyPair(absFrom(e.Dir, *dir), pos[0])
+	for _, p := range paths {
 		fmt.Fprintf(e.Stderr, "wrote %s\n", p)
+	}
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(e.Stdout, pub.String())
 	return nil
@@ -158,13 +120,9 @@ func runPush(e *Env, args []string) error {
 	if *url == "" || *keyFile == "" {
 		return usagef("want --cache URL and --key FILE")
 	}
-	data, err := os.ReadFile(absFrom(e.Dir, *keyFile))
+	key, err := cache.ReadSecretKey(absFrom(e.Dir, *keyFile))
 	if err != nil {
 		return err
-	}
-	key, err := cache.ParseSecretKey(string(data))
-	if err != nil {
-		return fmt.Errorf("%s: %w", *keyFile, err)
 	}
 	backend, err := cache.Create(*url, *timeout)
 	if err != nil {
@@ -185,32 +143,18 @@ func runPush(e *Env, args []string) error {
 			return fmt.Errorf("%s is not in the store %s: build it before pushing", n.ID(), ss.s.Dir)
 		}
 	}
-	p := &cache.Pusher{Cache: backend, Key: key, Store: ss.s}
-	seen := map[string]bool{}
-	var pushed, present, absent int
-	var bytes int64
-	for _, n := range nodes {
-		if seen[n.Base()] {
-			continue
-		}
-		seen[n.Base()] = true
-		if !ss.s.Has(n.Base()) {
-			absent++ // a build input this store never needed
-			continue
-		}
-		r, err := p.Push(ss.ctx, n.Base())
-		if err != nil {
-			return fmt.Errorf("push %s to %s: %w", n.ID(), backend, err)
-		}
-		if r.Present {
-			present++
-			continue
-		}
-		pushed++
-		bytes += r.Uploaded
-		fmt.Fprintf(e.Stderr, "pushed %s (%s)\n", n.ID(), progress.Size(r.Uploaded))
+	bases := make([]string, len(nodes))
+	for i, n := range nodes {
+		bases[i] = n.Base()
 	}
-	fmt.Fprintf(e.Stdout, "%d pushed (%s), %d already in %s, %d not in this store\n", pushed, progress.Size(bytes), present, backend, absent)
+	p := &cache.Pusher{Cache: backend, Key: key, Store: ss.s}
+	t, err := p.PushAll(ss.ctx, bases, func(base string, size int64) {
+		fmt.Fprintf(e.Stderr, "pushed %s (%s)\n", base, progress.Size(size))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "%d pushed (%s), %d already in %s, %d not in this store\n", t.Pushed, progress.Size(t.Bytes), t.Present, backend, t.Absent)
 	return nil
 }
 
@@ -228,14 +172,7 @@ func runRunNode(e *Env, args []string) error {
 	b.add(fs)
 	printIt := fs.Bool("print", false, "print PKG's action instead of running one")
 	archive := fs.String("archive", "", "also write the output's archive here, zstd, as a cache's /cas holds it")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want one FILE, or --print PKG")
-	}
-	s, err := b.openStore()
+	pos, s, err := b.parseStore(fs, args, 1, "one FILE, or --print PKG")
 	if err != nil {
 		return err
 	}
@@ -281,23 +218,10 @@ func runRunNode(e *Env, args []string) error {
 		return fmt.Errorf("%w (log: %s)", err, s.LogPath(a.Base))
 	}
 	if *archive != "" {
-		if err := writeBlob(absFrom(e.Dir, *archive), s.Path(a.Base)); err != nil {
+		if err := cache.WriteBlobFile(absFrom(e.Dir, *archive), s.Path(a.Base)); err != nil {
 			return fmt.Errorf("archive of %s: %w", a.Base, err)
 		}
 	}
 	fmt.Fprintln(e.Stdout, s.Path(a.Base))
 	return nil
-}
-
-func writeBlob(path, dir string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := cache.WriteBlob(f, dir); err != nil {
-		f.Close()
-		os.Remove(path)
-		return err
-	}
-	return f.Close()
 }

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"stalix.dev/stalix-build/internal/cache"
+	"stalix.dev/stalix-build/internal/store"
 )
 
 // Exit codes.
@@ -63,12 +66,16 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		if v.name == args[0] {
 			err := v.run(e, args[1:])
 			var ue *usageError
+			var ae *cache.ArgError
+			if errors.As(err, &ae) {
+				ue = &usageError{ae.Error()}
+			}
 			switch {
 			case err == nil:
 				return ExitOK
 			case errors.Is(err, flag.ErrHelp):
 				return ExitOK
-			case errors.As(err, &ue):
+			case ue != nil || errors.As(err, &ue):
 				fmt.Fprintf(stderr, "stalix-build %s: %s\n(see stalix-build %s --help)\n", v.name, ue.msg, v.name)
 				return ExitUsage
 			default:
@@ -114,6 +121,21 @@ func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseStore parses the command line of a verb that wants n arguments
+// (want says which) and opens its store; the verbs that read recipes go
+// through open instead.
+func (c *common) parseStore(fs *flag.FlagSet, args []string, n int, want string) ([]string, *store.Store, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pos) != n {
+		return nil, nil, usagef("want %s", want)
+	}
+	s, err := c.openStore()
+	return pos, s, err
 }
 
 func (c *common) add(fs *flag.FlagSet) {

@@ -24,14 +24,7 @@ func runReport(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "report", "[--store DIR]", "Print the path of the newest build's report.html: its timeline, critical path, and each node's time, size and cache status.")
 	c.add(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 0 {
-		return usagef("takes no arguments")
-	}
-	s, err := c.openStore()
+	_, s, err := c.parseStore(fs, args, 0, "no arguments")
 	if err != nil {
 		return err
 	}

@@ -19,10 +19,7 @@ func runLs(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "ls", "", "List whole store entries with their sizes and build times.")
 	c.add(fs)
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := c.openStore()
+	_, s, err := c.parseStore(fs, args, 0, "no arguments")
 	if err != nil {
 		return err
 	}
@@ -51,10 +48,7 @@ func runGC(e *Env, args []string) error {
 	var keep stringList
 	fs.Var(&keep, "keep", "keep entries of this name or store base name (repeatable)")
 	dry := fs.Bool("dry-run", false, "only list what would go")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := c.openStore()
+	_, s, err := c.parseStore(fs, args, 0, "no arguments: --keep names what to keep")
 	if err != nil {
 		return err
 	}
@@ -71,14 +65,7 @@ func runLog(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "log", "PKG|STORE-NAME", "Print the stored log of the newest build of a package, failed builds included.")
 	c.add(fs)
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want one PKG")
-	}
-	s, err := c.openStore()
+	pos, s, err := c.parseStore(fs, args, 1, "one PKG")
 	if err != nil {
 		return err
 	}
