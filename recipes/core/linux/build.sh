@@ -10,7 +10,9 @@ export HOSTLDFLAGS="$HOSTLDFLAGS -lz"
 {% endif %}{% endblock %}
 {% block configure %}
 set -e
-{% include "kconfig.sh" %}
+{% if options.flavor != "qemu" and options.flavor != "generic" %}echo 'linux: options.flavor = "{{ options.flavor }}" is not a flavour: use "qemu" or "generic" ([options.linux] in the profile)' >&2
+exit 1
+{% endif %}{% include "kconfig.sh" %}
 kmake tinyconfig
 cat > /build/stalix.config <<'FRAGMENT'
 {% include "common.config" %}
@@ -18,12 +20,14 @@ cat > /build/stalix.config <<'FRAGMENT'
 {% include "arm64.config" %}
 {% else %}
 {% include "x86_64.config" %}
+{% endif %}{% if options.flavor == "generic" %}{% include "generic.config" %}
+{% if target.kernel_arch == "arm64" %}{% include "generic-arm64.config" %}{% else %}{% include "generic-x86_64.config" %}{% endif %}
 {% endif %}
 # From the profile (kernel_config) and the recipe option cmdline.
 {% for line in options.kernel_config %}
 {{ line }}
 {% endfor %}
-CONFIG_CMDLINE="{{ options.cmdline }}"
+CONFIG_CMDLINE="{% if options.cmdline %}{{ options.cmdline }}{% else %}{% if options.flavor == "generic" %}{{ "console=tty0 " }}{% endif %}console={{ options.console }} root={{ options.root }} rootfstype=ext4 rootwait ro{% endif %}"
 FRAGMENT
 # Kconfig keeps the last value it reads for a symbol, so appending is a merge.
 cat /build/stalix.config >> /build/obj/.config
