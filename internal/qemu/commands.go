@@ -50,16 +50,9 @@ func cleanLines(s string) string {
 // and output.
 func runCommands(s *Session, cmds []string, timeout time.Duration) error {
 	for _, c := range cmds {
-		if err := s.Send(commandLine(c)); err != nil {
-			return err
-		}
-		m, err := s.Expect(commandRE, timeout)
+		out, status, err := s.Run(c, timeout)
 		if err != nil {
-			return fmt.Errorf("check: %q gave no answer: %w", c, err)
-		}
-		out, status, ok := commandResult(m[0])
-		if !ok {
-			return fmt.Errorf("check: %q: unreadable answer %q", c, m[0])
+			return fmt.Errorf("check: %w", err)
 		}
 		if status != 0 {
 			return fmt.Errorf("check: %q exited with status %d:\n%s", c, status, out)

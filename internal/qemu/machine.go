@@ -5,6 +5,7 @@ package qemu
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"stalix.dev/stalix-build/internal/hosttool"
 )
@@ -17,11 +18,37 @@ type Machine struct {
 	Initrd   string
 	Append   string // kernel command line for direct boots
 	Disk     string // raw disk image, booted by Firmware
-	Firmware string // UEFI firmware; the Debian default for Arch when empty
-	Memory   int    // MiB; 512 when zero
-	KVM      bool   // use /dev/kvm; TCG otherwise
+	Bus      string // the controller Disk sits on (Buses); "" is virtio
 	Write    bool   // let the guest write to Disk; by default writes go to a snapshot
+	Extra    []Drive
+	Net      string // a NIC model on QEMU's user network (Nets); "" is no network
+	Firmware string // UEFI firmware; the Debian default for Arch when empty
+	// FirmwareKernel boots Kernel as an EFI program under the firmware (QEMU hands it over
+	// through fw_cfg) with Disk attached but not booted: for a controller the firmware cannot
+	// boot from, as Debian's QEMU_EFI cannot from AHCI. With no Append the kernel's built-in
+	// command line holds.
+	FirmwareKernel bool
+	Memory         int  // MiB; 512 when zero
+	KVM            bool // use /dev/kvm; TCG otherwise
 }
+
+// Drive is a further raw disk, attached after Machine.Disk and never booted
+// first.
+type Drive struct {
+	Path  string
+	Bus   string // as Machine.Bus
+	Write bool
+}
+
+// Buses are the disk controllers a Machine attaches: what real machines boot
+// from (NVMe, AHCI SATA on ich9-ahci, USB mass storage on qemu-xhci) and
+// QEMU's own virtio-blk.
+var Buses = []string{"virtio", "nvme", "ahci", "usb"}
+
+// Nets are the NIC models a Machine may have. Either sits on QEMU's user
+// network with restrict=on: the guest reaches QEMU's DHCP server and nothing
+// beyond QEMU.
+var Nets = []string{"e1000e", "virtio"}
 
 // Firmware paths of Debian's ovmf and qemu-efi-aarch64 packages.
 var firmware = map[string]string{
@@ -65,20 +92,24 @@ func (m Machine) Args() (string, []string, error) {
 	} else {
 		args = append(args, "-accel", "tcg")
 	}
-	args = append(args, "-m", strconv.Itoa(mem), "-smp", "1", "-nographic", "-no-reboot",
-		"-nic", "none", "-serial", "stdio", "-monitor", "none")
+	nic := []string{"-nic", "none"}
+	switch m.Net {
+	case "":
+	case "e1000e", "virtio":
+		model := map[string]string{"e1000e": "e1000e", "virtio": "virtio-net-pci"}[m.Net]
+		nic = []string{"-nic", "user,model=" + model + ",restrict=on"}
+	default:
+		return "", nil, fmt.Errorf("qemu: unknown network %q (use %s)", m.Net, strings.Join(Nets, " or "))
+	}
+	args = append(args, "-m", strconv.Itoa(mem), "-smp", "1", "-nographic", "-no-reboot")
+	args = append(args, nic...)
+	args = append(args, "-serial", "stdio", "-monitor", "none")
 	// -nographic alone would mux the monitor onto stdio too; the explicit
 	// serial and monitor options keep the console alone on the pipe.
 	switch {
-	case m.Kernel != "":
-		args = append(args, "-kernel", m.Kernel)
-		if m.Initrd != "" {
-			args = append(args, "-initrd", m.Initrd)
-		}
-		if m.Append != "" {
-			args = append(args, "-append", m.Append)
-		}
-	case m.Disk != "":
+	case m.Kernel != "" && !m.FirmwareKernel:
+		args = append(args, kernelArgs(m)...)
+	case m.Disk != "" || m.FirmwareKernel:
 		fw := m.Firmware
 		if fw == "" {
 			fw = firmware[m.Arch]
@@ -88,17 +119,91 @@ func (m Machine) Args() (string, []string, error) {
 			return "", nil, fmt.Errorf("qemu: UEFI firmware: %w", err)
 		}
 		args = append(args, "-bios", fw)
-		drive := "file=" + m.Disk + ",format=raw,if=virtio"
-		if !m.Write {
-			drive += ",snapshot=on"
+		if m.FirmwareKernel {
+			if m.Kernel == "" {
+				return "", nil, fmt.Errorf("qemu: FirmwareKernel without a kernel")
+			}
+			args = append(args, kernelArgs(m)...)
 		}
-		args = append(args, "-drive", drive)
 	default:
 		return "", nil, fmt.Errorf("qemu: nothing to boot: give a kernel or a disk")
 	}
+	drives := m.Extra
+	if m.Disk != "" {
+		drives = append([]Drive{{Path: m.Disk, Bus: m.Bus, Write: m.Write}}, m.Extra...)
+	}
+	da, err := driveArgs(drives, m.Disk != "" && m.Kernel == "")
+	if err != nil {
+		return "", nil, err
+	}
+	args = append(args, da...)
 	pkg := map[string]string{"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}[m.Arch]
 	if _, err := hosttool.Look(bin, pkg); err != nil {
 		return "", nil, fmt.Errorf("qemu: %w", err)
 	}
 	return bin, args, nil
+}
+
+func kernelArgs(m Machine) []string {
+	args := []string{"-kernel", m.Kernel}
+	if m.Initrd != "" {
+		args = append(args, "-initrd", m.Initrd)
+	}
+	if m.Append != "" {
+		args = append(args, "-append", m.Append)
+	}
+	return args
+}
+
+// driveArgs attaches each drive to a controller of its bus, adding each
+// controller once. With boot set, the first drive gets bootindex 0, so the
+// firmware tries it before any other (an empty target disk, say).
+func driveArgs(drives []Drive, boot bool) ([]string, error) {
+	var args []string
+	have := map[string]bool{}
+	controller := func(bus, dev string) {
+		if !have[bus] {
+			have[bus] = true
+			args = append(args, "-device", dev)
+		}
+	}
+	for i, d := range drives {
+		id := "disk" + strconv.Itoa(i)
+		drive := "file=" + d.Path + ",format=raw,if=none,id=" + id
+		if !d.Write {
+			drive += ",snapshot=on"
+		}
+		var dev string
+		switch d.Bus {
+		case "", "virtio":
+			dev = "virtio-blk-pci,drive=" + id
+		case "nvme":
+			dev = "nvme,drive=" + id + ",serial=stalix" + strconv.Itoa(i)
+		case "ahci":
+			controller("ahci", "ich9-ahci,id=ahci")
+			dev = "ide-hd,drive=" + id + ",bus=ahci." + strconv.Itoa(ahciPort(drives[:i]))
+		case "usb":
+			controller("usb", "qemu-xhci,id=xhci")
+			dev = "usb-storage,drive=" + id + ",bus=xhci.0,removable=on"
+		default:
+			return nil, fmt.Errorf("qemu: unknown disk bus %q (use %s)", d.Bus, strings.Join(Buses, ", "))
+		}
+		if boot && i == 0 {
+			dev += ",bootindex=0"
+		}
+		args = append(args, "-drive", drive, "-device", dev)
+	}
+	return args, nil
+}
+
+// ahciPort is the next free port of the one ich9-ahci controller: one per
+// AHCI drive before it.
+func ahciPort(before []Drive) int {
+	n := 0
+	for _, d := range before {
+		if d.Bus == "ahci" {
+			n++
+		}
+	}
+	return n
 }
