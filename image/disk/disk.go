@@ -39,8 +39,11 @@ type Spec struct {
 	Tree      *tree.Tree // the root file system; its Epoch is every timestamp in the image
 	Seed      []byte     // e.g. the profile hash: the disk, partition and file system ids derive from it
 	RootLabel string     // GPT partition name of the root; "" means DefaultRootLabel
-	Mke2fs    string     // the mke2fs binary; "" looks on PATH
-	WorkDir   string     // for the ext4 staging directory; "" means os.TempDir()
+	// RootPartUUID is the root partition's unique GUID, for a kernel whose command line says
+	// root=PARTUUID=; "" derives it from Seed like the other GUIDs.
+	RootPartUUID string
+	Mke2fs       string // the mke2fs binary; "" looks on PATH
+	WorkDir      string // for the ext4 staging directory; "" means os.TempDir()
 }
 
 // Result holds the identifiers the boot command line or a test may need.
@@ -102,10 +105,17 @@ func Layout(spec Spec) (Result, error) {
 		return r, fmt.Errorf("disk: root label %q is longer than GPT's 36 characters", label)
 	}
 	lastUsable := spec.Size/sector - 34 // the backup entries and header take the last 33 sectors
+	rootPart := DeriveUUID(spec.Seed, "root-partition")
+	if spec.RootPartUUID != "" {
+		if !guidRE.MatchString(spec.RootPartUUID) {
+			return r, fmt.Errorf("disk: root partition GUID %q: want lower-case xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", spec.RootPartUUID)
+		}
+		rootPart = spec.RootPartUUID
+	}
 	r = Result{
 		DiskGUID:     DeriveUUID(spec.Seed, "disk"),
 		ESPPartUUID:  DeriveUUID(spec.Seed, "esp-partition"),
-		RootPartUUID: DeriveUUID(spec.Seed, "root-partition"),
+		RootPartUUID: rootPart,
 		RootFSUUID:   DeriveUUID(spec.Seed, "root-ext4"),
 		RootLabel:    label,
 		ESPStart:     mib,

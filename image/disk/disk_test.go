@@ -110,6 +110,8 @@ func TestLayout(t *testing.T) {
 		{"no seed", Spec{Size: 100 << 20, Arch: "x86_64"}, "Seed"},
 		{"no room", Spec{Size: 70 << 20, Arch: "aarch64", Seed: seed}, "make the disk larger"},
 		{"label", Spec{Size: 100 << 20, Arch: "x86_64", Seed: seed, RootLabel: strings.Repeat("x", 37)}, "36 characters"},
+		{"partuuid", Spec{Size: 100 << 20, Arch: "x86_64", Seed: seed, RootPartUUID: "1670c3f2-bdf7-562d-85c7-7cfa3ecb38f6"}, ""},
+		{"bad partuuid", Spec{Size: 100 << 20, Arch: "x86_64", Seed: seed, RootPartUUID: "1670C3F2"}, "root partition GUID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +124,9 @@ func TestLayout(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.spec.RootPartUUID != "" && r.RootPartUUID != tt.spec.RootPartUUID {
+				t.Errorf("root partition GUID %s, want %s", r.RootPartUUID, tt.spec.RootPartUUID)
 			}
 			if r.RootStart != r.ESPStart+r.ESPSize || r.RootSize%(1<<20) != 0 || r.RootStart+r.RootSize > tt.spec.Size-33*512 {
 				t.Errorf("bad layout %+v", r)

@@ -55,6 +55,10 @@ const mke2fsConf = `[defaults]
 	}
 `
 
+// Config is the mke2fs.conf every image's ext4 root is made with. An installer that makes the
+// root on the target machine reads it too, so an installed root has the same features.
+func Config() string { return mke2fsConf }
+
 // Write makes an ext4 file system of size bytes holding t at byte offset of the file at path
 // (a disk image whose partition starts there, or a file of its own with offset 0). The range
 // must read as zeros: a fresh or truncated file. An mke2fs that takes a manifest (ours, see

@@ -174,3 +174,23 @@ func (t *Tree) Links() map[string]int {
 	}
 	return n
 }
+
+// Graft adds every entry of sub under dir (an absolute path), hard links included: a link's
+// target moves with it. dir itself becomes a directory of mode dirMode.
+func (t *Tree) Graft(sub *Tree, dir string, dirMode uint32) error {
+	if err := t.Add(Entry{Path: dir, Type: Dir, Mode: dirMode}); err != nil {
+		return err
+	}
+	dir = path.Clean("/" + dir)
+	for _, e := range sub.Entries() {
+		c := *e
+		c.Path = dir + e.Path
+		if c.Type == Hardlink {
+			c.Target = dir + e.Target
+		}
+		if err := t.Add(c); err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+	}
+	return nil
+}

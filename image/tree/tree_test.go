@@ -1,8 +1,10 @@
 package tree
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -189,5 +191,45 @@ func TestFromDirRefusesFIFO(t *testing.T) {
 	}
 	if _, err := FromDir(dir, 0); err == nil || !strings.Contains(err.Error(), "remove it") {
 		t.Fatalf("FromDir = %v, want an error about the FIFO", err)
+	}
+}
+
+func TestGraft(t *testing.T) {
+	sub := New(1)
+	for _, e := range []Entry{
+		{Path: "/bin/busybox", Type: File, Mode: 0o755, Data: []byte("bb")},
+		{Path: "/bin/sh", Type: Hardlink, Target: "/bin/busybox"},
+		{Path: "/etc/motd", Type: Symlink, Target: "/ix/x"},
+		{Path: "/dev/console", Type: CharDev, Mode: 0o600, Major: 5, Minor: 1},
+	} {
+		if err := sub.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	top := New(1)
+	if err := top.Graft(sub, "/ix/install/root", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := top.Check(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"/ix":                          "dir 755 ",
+		"/ix/install":                  "dir 755 ",
+		"/ix/install/root":             "dir 700 ",
+		"/ix/install/root/bin":         "dir 755 ",
+		"/ix/install/root/bin/busybox": "file 755 ",
+		"/ix/install/root/bin/sh":      "hardlink 0 /ix/install/root/bin/busybox",
+		"/ix/install/root/dev":         "dir 755 ",
+		"/ix/install/root/dev/console": "chardev 600 ",
+		"/ix/install/root/etc":         "dir 755 ",
+		"/ix/install/root/etc/motd":    "symlink 777 /ix/x", // a symlink's target is the system's own path
+	}
+	got := map[string]string{}
+	for _, e := range top.Entries() {
+		got[e.Path] = fmt.Sprintf("%s %o %s", e.Type, e.Mode, e.Target)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("grafted:\n%v\nwant:\n%v", got, want)
 	}
 }

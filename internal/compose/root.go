@@ -76,20 +76,7 @@ func addDir(t *tree.Tree, dir, prefix string) error {
 	if err != nil {
 		return err
 	}
-	if err := t.Add(tree.Entry{Path: prefix, Type: tree.Dir, Mode: 0o555}); err != nil {
-		return err
-	}
-	for _, e := range sub.Entries() {
-		c := *e
-		c.Path = prefix + e.Path
-		if c.Type == tree.Hardlink {
-			c.Target = prefix + e.Target
-		}
-		if err := t.Add(c); err != nil {
-			return fmt.Errorf("%s: %w", prefix, err)
-		}
-	}
-	return nil
+	return t.Graft(sub, prefix, 0o555)
 }
 
 // copyEtc resolves the realm's etc/ links into real files, keeping links
