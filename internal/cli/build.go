@@ -9,6 +9,7 @@ import (
 
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/fetch"
+	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/srctree"
 	"stalix.dev/stalix-build/internal/unpack"
 )
@@ -47,11 +48,15 @@ func runFetch(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
+	nodes := ss.pl.Nodes
+	if ss.sys != nil {
+		nodes = append(append([]*plan.Node(nil), nodes...), ss.sys.Plan.Nodes...)
+	}
 	f := newFetcher(e, b.offline)
-	if err := f.Fetch(ss.ctx, build.Wants(ss.pl.Nodes)); err != nil {
+	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "all sources of %d nodes are in %s\n", len(ss.pl.Nodes), f.Cache)
+	fmt.Fprintf(e.Stdout, "all sources of %d nodes are in %s\n", len(nodes), f.Cache)
 	return nil
 }
 
@@ -153,6 +158,12 @@ func runBuild(e *Env, args []string) error {
 	}
 	defer ss.close()
 	// What was asked for and what it needs; a dependency already in the
-	// store does not pull in its own inputs again.
+	// store does not pull in its own inputs again. An install media's
+	// system first, in a run of its own (see pack.System).
+	if ss.sys != nil {
+		if err := ss.build(ss.sys.Plan, ss.sys.Wanted()); err != nil {
+			return err
+		}
+	}
 	return ss.build(ss.pl, ss.wanted())
 }

@@ -39,6 +39,7 @@ type session struct {
 	p      *project.Project
 	pl     *plan.Plan
 	prof   *profile.Profile // nil when the argument named a package
+	sys    *pack.System     // what an install media installs; nil otherwise
 	args   []string
 	title  string // the command line, for run reports
 	s      *store.Store
@@ -80,13 +81,17 @@ func (c *common) open(e *Env, fs *flag.FlagSet, args []string, t takes) (*sessio
 	if err != nil {
 		return nil, err
 	}
+	sys, err := p.System(prof, targets)
+	if err != nil {
+		return nil, err
+	}
 	s, err := c.openStore()
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := interruptible()
 	title := strings.Join(append([]string{fs.Name()}, args...), " ")
-	return &session{e: e, p: p, pl: pl, prof: prof, args: pos, title: title, s: s, ctx: ctx, cancel: cancel}, nil
+	return &session{e: e, p: p, pl: pl, prof: prof, sys: sys, args: pos, title: title, s: s, ctx: ctx, cancel: cancel}, nil
 }
 
 // open is common.open for the verbs that build.
@@ -159,7 +164,15 @@ func (ss *session) build(pl *plan.Plan, want []*plan.Node) error {
 // packer builds every target's closure in one scheduler run (the host-side
 // nodes are shared, and one target's long kernel build overlaps the
 // other's toolchain), then the image tools, and returns the image step.
+//
+// An install media's system is built first, in a run of its own: its plan is separate (see
+// pack.System).
 func (ss *session) packer() (*pack.Packer, error) {
+	if ss.sys != nil {
+		if err := ss.build(ss.sys.Plan, ss.sys.Wanted()); err != nil {
+			return nil, err
+		}
+	}
 	if err := ss.build(ss.pl, ss.wanted()); err != nil {
 		return nil, err
 	}
@@ -180,7 +193,7 @@ func (ss *session) packer() (*pack.Packer, error) {
 		return nil, err
 	}
 	pk := &pack.Packer{Store: ss.s, Plan: ss.pl, Profile: ss.prof, Mke2fs: mke2fs, Epoch: pack.Epoch(), SeedBase: ss.p.SeedBase(),
-		Manifest: ss.b.cache.manifests(ss.ctx, ss.s)}
+		Manifest: ss.b.cache.manifests(ss.ctx, ss.s), System: ss.sys}
 	if tools != nil {
 		pk.Tools = tools.Roots[plan.Host]
 	}

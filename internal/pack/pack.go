@@ -34,6 +34,10 @@ type Packer struct {
 	// store: a store filled from a binary cache lacks the build inputs,
 	// whose signed records still give theirs.
 	Manifest func(base string) (*store.Manifest, error)
+	// System is what an install media carries for stalix-install, under
+	// install.Dir; nil for any other profile. The store must hold its
+	// closure too.
+	System *System
 }
 
 // Artifacts are the files one target's images went to, by kind; "" for a
@@ -41,6 +45,8 @@ type Packer struct {
 type Artifacts struct {
 	Initramfs, Disk, Tar, Kernel string
 	StoreCount                   int // entries under /ix/store in the root
+	// InstallStoreCount is the same for the system an install media carries.
+	InstallStoreCount int
 }
 
 // Files lists the artifacts written, in a fixed order.

@@ -54,6 +54,11 @@ func (p *Packer) SBOM(arch string, files []sbom.File) ([]byte, error) {
 	if p.Manifest != nil {
 		img.Manifest = p.Manifest
 	}
+	if p.System != nil {
+		if img.Carries, err = compose.MakeRealm(p.Store, p.System.Plan, p.System.Profile, arch, p.Epoch); err != nil {
+			return nil, err
+		}
+	}
 	var b bytes.Buffer
 	if err := sbom.Write(&b, img); err != nil {
 		return nil, err

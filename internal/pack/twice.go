@@ -26,7 +26,11 @@ func (p *Packer) Twice(second *store.Store) ([]check.ImageResult, error) {
 	}
 	defer os.RemoveAll(b)
 	for _, arch := range p.Plan.Targets {
-		for _, n := range plan.Closure(p.Plan.Roots[arch]) {
+		roots := p.Plan.Roots[arch]
+		if p.System != nil {
+			roots = append(append([]*plan.Node(nil), roots...), p.System.Plan.Roots[arch]...)
+		}
+		for _, n := range plan.Closure(roots) {
 			if err := second.CopyFrom(p.Store, n.Base()); err != nil {
 				return nil, err
 			}
@@ -36,7 +40,7 @@ func (p *Packer) Twice(second *store.Store) ([]check.ImageResult, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, err := p.images(s, realm, arch, []string{a, b}[i]); err != nil {
+			if _, err := p.images(s, realm, arch, []string{a, b}[i], false); err != nil {
 				return nil, fmt.Errorf("%s images from the %s store: %w", arch, []string{"first", "second"}[i], err)
 			}
 		}

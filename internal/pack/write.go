@@ -10,6 +10,7 @@ import (
 	"stalix.dev/stalix-build/image/initramfs"
 	"stalix.dev/stalix-build/image/rootfs"
 	"stalix.dev/stalix-build/internal/compose"
+	"stalix.dev/stalix-build/internal/install"
 	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/store"
 )
@@ -25,11 +26,12 @@ func (p *Packer) Write(arch, out string) (*Artifacts, error) {
 	if err := p.Store.AddRoot("realm-"+p.Profile.Name+"-"+arch, realm.Base); err != nil {
 		return nil, err
 	}
-	return p.images(p.Store, realm, arch, out)
+	return p.images(p.Store, realm, arch, out, true)
 }
 
-// images writes realm's images from s into out.
-func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string) (*Artifacts, error) {
+// images writes realm's images from s into out; roots keeps an install media's system realm as
+// a gc root.
+func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string, roots bool) (*Artifacts, error) {
 	prof := p.Profile
 	if prof.Outputs.Disk != nil && realm.Kernel == nil {
 		return nil, fmt.Errorf("%s: a disk needs a kernel for its ESP: set kernel in the profile", prof.File)
@@ -38,10 +40,22 @@ func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string) 
 	if err != nil {
 		return nil, err
 	}
+	var payload *install.System
+	if p.System != nil {
+		if payload, _, err = p.System.payload(s, prof, arch, p.Epoch, roots); err != nil {
+			return nil, err
+		}
+		if err := install.Add(t, *payload); err != nil {
+			return nil, fmt.Errorf("%s: %w", prof.File, err)
+		}
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
 	a := &Artifacts{StoreCount: len(realm.Packages) + 1}
+	if payload != nil {
+		a.InstallStoreCount = payload.StoreCount
+	}
 	path := func(ext string) string { return filepath.Join(out, prof.Name+"-"+arch+ext) }
 	if c := prof.Outputs.Initramfs; c != nil {
 		a.Initramfs = path(".initramfs.cpio." + map[string]string{"zstd": "zst", "gzip": "gz"}[c.Compression])
@@ -66,10 +80,15 @@ func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string) 
 		// The profile loader checked both sizes.
 		size, _ := profile.ParseSize(d.Size)
 		esp, _ := profile.ParseSize(d.ESP)
+		// The root partition gets the name or GUID the kernel's built-in root= asks for.
+		root, err := KernelRoot(s, realm.Kernel)
+		if err != nil {
+			return nil, err
+		}
 		a.Disk = path(".img")
-		err := atomicFile(a.Disk, func(tmp string) error {
+		err = atomicFile(a.Disk, func(tmp string) error {
 			_, err := disk.WriteDisk(tmp, disk.Spec{
-				Size: size, ESPSize: esp, Arch: arch, Kernel: a.Kernel, Tree: t,
+				Size: size, ESPSize: esp, Arch: arch, Kernel: a.Kernel, Tree: t, RootLabel: root.Label, RootPartUUID: root.PartUUID,
 				Seed: []byte(realm.Base), WorkDir: filepath.Join(s.Dir, ".build"), Mke2fs: p.Mke2fs,
 			})
 			return err

@@ -42,6 +42,18 @@ type Check struct {
 	Commands []string `toml:"commands"`
 }
 
+// Install makes a profile an install media: it carries another profile's
+// system, which stalix-install writes onto a disk.
+type Install struct {
+	// Profile is the system installed, a profile name beside this file
+	// ("minimal" is minimal.toml next to it).
+	Profile string `toml:"profile"`
+	// Options are laid over the system profile's [options.<pkg>]: an
+	// installed system usually wants the generic kernel, whatever the
+	// system profile builds for QEMU.
+	Options map[string]map[string]any `toml:"options"`
+}
+
 type Outputs struct {
 	Initramfs *Initramfs `toml:"initramfs"`
 	Disk      *Disk      `toml:"disk"`
@@ -66,6 +78,7 @@ type Profile struct {
 	Options      map[string]map[string]any `toml:"options"`
 	Outputs      Outputs                   `toml:"outputs"`
 	Check        Check                     `toml:"check"`
+	Install      *Install                  `toml:"install"`
 
 	File string `toml:"-"`
 	// RootPasswordSet tells root_password = "" (no password, Buildroot's
@@ -182,6 +195,14 @@ func (p *Profile) validate() error {
 		}
 		if _, err := ParseSize(d.ESP); err != nil {
 			return fmt.Errorf("%s: outputs.disk.esp: %w", p.File, err)
+		}
+	}
+	if in := p.Install; in != nil {
+		if in.Profile == "" || strings.ContainsAny(in.Profile, "/\\") || strings.HasSuffix(in.Profile, ".toml") {
+			return fmt.Errorf("%s: install.profile %q: name a profile beside this file, e.g. \"minimal\"", p.File, in.Profile)
+		}
+		if in.Profile == p.Name {
+			return fmt.Errorf("%s: install.profile %q is this profile: an install media installs another system", p.File, in.Profile)
 		}
 	}
 	seen := map[string]bool{}

@@ -22,6 +22,9 @@ func TestParse(t *testing.T) {
 		{"empty check command", "name = \"m\"\n[check]\ncommands = [\"ls\", \" \"]\n", "check.commands[1]"},
 		{"two-line check command", "name = \"m\"\n[check]\ncommands = [\"ls\\ntrue\"]\n", "one non-empty command line"},
 		{"unknown check key", "name = \"m\"\n[check]\ncommand = [\"ls\"]\n", "unknown key check.command"},
+		{"install path", "name = \"m\"\n[install]\nprofile = \"../x\"\n", "install.profile \"../x\""},
+		{"install empty", "name = \"m\"\n[install]\n", "install.profile \"\""},
+		{"install itself", "name = \"m\"\n[install]\nprofile = \"m\"\n", "is this profile"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -50,6 +50,13 @@ func (p *Project) Sources(args []string, toolchains bool) ([]fetch.Want, int, er
 			if prof == nil {
 				continue
 			}
+			sys, err := p.System(prof, nil)
+			if err != nil {
+				return nil, 0, err
+			}
+			if sys != nil {
+				add(sys.Plan)
+			}
 			tools, err := pack.Tools(p.Config(), prof)
 			if err != nil {
 				return nil, 0, err

@@ -16,7 +16,11 @@ func Direct(arch, kernel, initrd string) Machine {
 // String names what the machine boots, for messages.
 func (m Machine) String() string {
 	if m.Disk != "" {
-		return "UEFI disk " + m.Disk
+		bus := m.Bus
+		if bus == "" {
+			bus = "virtio"
+		}
+		return "UEFI disk " + m.Disk + " on " + bus
 	}
 	return "initramfs " + m.Initrd
 }

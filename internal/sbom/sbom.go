@@ -41,6 +41,9 @@ type Image struct {
 	// Tools are packages the image step itself ran, such as the
 	// e2fsprogs whose mke2fs wrote the disk's root.
 	Tools []*plan.Node
+	// Carries is the system an install media carries for its installer
+	// (its packages and kernel are in the image too); nil for others.
+	Carries *compose.Realm
 	// Files are the image files written, by kind; empty when the SBOM
 	// describes the realm alone.
 	Files []File
@@ -130,6 +133,16 @@ func build(img *Image) (*document, error) {
 	roots := append(slices.Clone(img.Realm.Packages), img.Tools...)
 	if img.Realm.Kernel != nil {
 		roots = append(roots, img.Realm.Kernel)
+	}
+	if c := img.Carries; c != nil {
+		carried := slices.Clone(c.Packages)
+		if c.Kernel != nil {
+			carried = append(carried, c.Kernel)
+		}
+		for _, n := range carried {
+			b.rel(realmID, contains, nodeID(n))
+		}
+		roots = append(roots, carried...)
 	}
 	seen := map[*plan.Node]bool{}
 	var walk func(n *plan.Node) error
