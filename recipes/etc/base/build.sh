@@ -54,6 +54,11 @@ cat > etc/sv/getty-console/run <<'EOT'
 {% include "getty-console-run" %}
 EOT
 chmod 755 etc/sv/getty-console/run
+mkdir -p etc/sv/getty-tty1
+cat > etc/sv/getty-tty1/run <<'EOT'
+{% include "getty-tty1-run" %}
+EOT
+chmod 755 etc/sv/getty-tty1/run
 mkdir -p etc/sv/shell-console
 cat > etc/sv/shell-console/run <<'EOT'
 {% include "shell-console-run" %}
@@ -66,8 +71,9 @@ done
 for f in passwd group hostname profile fstab issue inittab shells; do
   cp "etc/$f" "etc/examples/$f"
 done
-mkdir -p etc/examples/runit etc/examples/sv/getty-console etc/examples/sv/shell-console
+mkdir -p etc/examples/runit etc/examples/sv/getty-console etc/examples/sv/getty-tty1 etc/examples/sv/shell-console
 cp etc/runit/1 etc/runit/2 etc/runit/3 etc/examples/runit/
 cp etc/sv/getty-console/run etc/examples/sv/getty-console/run
+cp etc/sv/getty-tty1/run etc/examples/sv/getty-tty1/run
 cp etc/sv/shell-console/run etc/examples/sv/shell-console/run
 {% endblock %}
