@@ -55,15 +55,7 @@ func TestMinimalBoots(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the integration test builds a whole system")
 	}
-	for _, tool := range []string{"qemu-system-x86_64", "qemu-system-aarch64", "mke2fs", "apt-get"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (make setup installs it)", tool)
-		}
-	}
-	targets := strings.Fields(os.Getenv("STALIX_TARGETS"))
-	if len(targets) == 0 {
-		targets = []string{"x86_64", "aarch64"}
-	}
+	targets := bootTargets(t, "mke2fs")
 	bin := binary(t)
 	stalix(t, bin, "seed")
 	// All targets in one run, as a user of a two-target profile would:
@@ -91,6 +83,20 @@ func TestMinimalBoots(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bootTargets skips t unless QEMU for both targets, apt-get (the seed and sources) and tools
+// are on PATH, and returns the targets to boot: STALIX_TARGETS, by default x86_64 and aarch64.
+func bootTargets(t *testing.T, tools ...string) []string {
+	for _, tool := range append([]string{"qemu-system-x86_64", "qemu-system-aarch64", "apt-get"}, tools...) {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s (make setup installs it)", tool)
+		}
+	}
+	if targets := strings.Fields(os.Getenv("STALIX_TARGETS")); len(targets) > 0 {
+		return targets
+	}
+	return []string{"x86_64", "aarch64"}
 }
 
 // checkELFs reads every ELF in the rootfs tarball: it must be for arch

@@ -26,15 +26,7 @@ func TestInstallMedia(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: builds the install media and two generic kernels per target")
 	}
-	for _, tool := range []string{"qemu-system-x86_64", "qemu-system-aarch64", "e2fsck", "fsck.vfat", "apt-get"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s (make setup installs it)", tool)
-		}
-	}
-	targets := strings.Fields(os.Getenv("STALIX_TARGETS"))
-	if len(targets) == 0 {
-		targets = []string{"x86_64", "aarch64"}
-	}
+	targets := bootTargets(t, "e2fsck", "fsck.vfat")
 	bin := binary(t)
 	stalix(t, bin, "seed")
 	out := t.TempDir()
