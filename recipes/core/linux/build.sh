@@ -10,7 +10,7 @@ export HOSTLDFLAGS="$HOSTLDFLAGS -lz"
 {% endif %}{% endblock %}
 {% block configure %}
 set -e
-{% if options.flavor != "qemu" and options.flavor != "generic" %}echo 'linux: options.flavor = "{{ options.flavor }}" is not a flavour: use "qemu" or "generic" ([options.linux] in the profile)' >&2
+{% if options.flavor and options.flavor != "qemu" and options.flavor != "generic" %}echo 'linux: options.flavor = "{{ options.flavor }}" is not a flavour: use "qemu" or "generic" ([options.linux] in the profile)' >&2
 exit 1
 {% endif %}{% include "kconfig.sh" %}
 kmake tinyconfig
@@ -27,7 +27,7 @@ cat > /build/stalix.config <<'FRAGMENT'
 {% for line in options.kernel_config %}
 {{ line }}
 {% endfor %}
-CONFIG_CMDLINE="{% if options.cmdline %}{{ options.cmdline }}{% else %}{% if options.flavor == "generic" %}{{ "console=tty0 " }}{% endif %}console={{ options.console }} root={{ options.root }} rootfstype=ext4 rootwait ro{% endif %}"
+CONFIG_CMDLINE="{% if options.flavor == "generic" %}{{ "console=tty0 " }}{% endif %}{{ options.cmdline }}{% if options.root %} root={{ options.root }}{% endif %}"
 FRAGMENT
 # Kconfig keeps the last value it reads for a symbol, so appending is a merge.
 cat /build/stalix.config >> /build/obj/.config
