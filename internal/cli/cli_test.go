@@ -120,3 +120,62 @@ func TestFetchWrongHash(t *testing.T) {
 		t.Errorf("cache kept %d files after a mismatch", len(left))
 	}
 }
+
+// TestInstallProfiles: an install media plans the system its [install] names, with
+// [install.options] over that profile's, and says what is wrong with a bad [install].
+func TestInstallProfiles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("../plan/testdata/tree")); err != nil {
+		t.Fatal(err)
+	}
+	profiles := map[string]string{
+		"media":    "name = \"media\"\ntargets = [\"x86_64\"]\npackages = [\"libz\"]\nkernel = \"\"\n[install]\nprofile = \"demo\"\n[install.options.hello]\ngreeting = \"moin\"\n",
+		"nested":   "name = \"nested\"\nkernel = \"\"\n[install]\nprofile = \"media\"\n",
+		"missing":  "name = \"missing\"\nkernel = \"\"\n[install]\nprofile = \"nosuch\"\n",
+		"xonly":    "name = \"xonly\"\ntargets = [\"x86_64\"]\npackages = [\"hello\"]\nkernel = \"\"\n",
+		"armmedia": "name = \"armmedia\"\ntargets = [\"aarch64\"]\nkernel = \"\"\n[install]\nprofile = \"xonly\"\n",
+	}
+	for name, text := range profiles {
+		if err := os.WriteFile(filepath.Join(root, "profiles", name+".toml"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flags := []string{"--root", root, "--store", t.TempDir()}
+	cases := []struct {
+		args []string
+		err  string
+	}{
+		// The system's sources are the media's too: hello comes only from demo.
+		{[]string{"fetch", "media", "--offline"}, "hello-2.12.tar.gz"},
+		{[]string{"build", "missing"}, `install.profile "nosuch": no ` + filepath.Join(root, "profiles", "nosuch.toml")},
+		{[]string{"build", "nested"}, `install.profile "media" is itself an install media`},
+		{[]string{"build", "armmedia"}, "which has no target aarch64"},
+	}
+	for _, c := range cases {
+		args := append([]string{c.args[0]}, append(append([]string(nil), flags...), c.args[1:]...)...)
+		code, out, errs := run(t, args...)
+		if code != 1 || !strings.Contains(errs, c.err) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q\n%s", c.args, code, errs, c.err, out)
+		}
+	}
+	// The options reach the system's plan, not the media's.
+	c := common{root: root}
+	p, err := c.load(&Env{Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	media, err := p.profile(&Env{Dir: root}, "media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := p.systemFor(media, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys.prof.Name != "demo" || len(sys.pl.Targets) != 1 || sys.pl.Targets[0] != "x86_64" {
+		t.Fatalf("system %s for %v, want demo for the media's x86_64 alone", sys.prof.Name, sys.pl.Targets)
+	}
+	if n := sys.pl.Roots["x86_64"][0]; n.Name != "hello" || !strings.Contains(n.Script, "GREETING=moin") {
+		t.Errorf("the installed hello does not take install.options: %s %q", n.Name, n.Script)
+	}
+}

@@ -41,6 +41,11 @@ func shippedTree(t *testing.T, p *Project, profiles []string) {
 				t.Errorf("%s for %s: %v", f, arch, err)
 				continue
 			}
+			if sys, err := p.systemFor(prof, []string{arch}); err != nil {
+				t.Errorf("%s for %s: %v", f, arch, err)
+			} else if sys != nil {
+				installedKernel(t, f, sys, arch)
+			}
 			if prof.Init == "runit" {
 				var n *plan.Node
 				for _, r := range pl.Roots[arch] {
@@ -151,4 +156,21 @@ func containsDep(n, d *plan.Node) bool {
 		}
 	}
 	return false
+}
+
+// installedKernel checks what an install media's system builds: the kernel its
+// [install.options] ask for, whose command line ends in the root it names.
+func installedKernel(t *testing.T, media string, sys *system, arch string) {
+	t.Helper()
+	for _, r := range sys.pl.Roots[arch] {
+		if r.Name != sys.prof.Kernel {
+			continue
+		}
+		root, _ := r.Options["root"].(string)
+		if root != "" && !strings.Contains(r.Script, " root="+root+"\"") {
+			t.Errorf("%s: the installed kernel for %s does not end its command line in root=%s", media, arch, root)
+		}
+		return
+	}
+	t.Errorf("%s: the installed system has no kernel for %s", media, arch)
 }
