@@ -118,7 +118,7 @@ func (c Check) refuses(s *qemu.Session, disk, says string) error {
 	if strings.Contains(out, "[2/") {
 		return fmt.Errorf("stalix-install --yes %s went past its checks before failing:\n%s", disk, out)
 	}
-	c.logf("install check: refused %s: %s", disk, lastLine(out))
+	c.logf("install check: refused %s: %s", disk, errorLine(out))
 	return nil
 }
 
@@ -171,7 +171,12 @@ func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
+// errorLine is the installer's first error line (one may be followed by a list of disks).
+func errorLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, "error:") {
+			return strings.TrimSpace(l)
+		}
+	}
+	return strings.TrimSpace(s)
 }
