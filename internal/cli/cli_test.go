@@ -158,6 +158,10 @@ func TestInstallProfiles(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q\n%s", c.args, code, errs, c.err, out)
 		}
 	}
+	planArgs := append([]string{"plan"}, append(append([]string(nil), flags...), "media")...)
+	if code, out, errs := run(t, planArgs...); code != 0 || !strings.Contains(out, "installs demo (") || !strings.Contains(out, "hello-2.12") {
+		t.Errorf("plan media: exit %d, want the system's nodes after \"installs demo\":\n%s%s", code, out, errs)
+	}
 	// The options reach the system's plan, not the media's.
 	c := common{root: root}
 	p, err := c.load(&Env{Dir: root})

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"strings"
+
+	"stalix.dev/stalix-build/internal/plan"
 )
 
 func init() {
@@ -23,9 +25,15 @@ func runPlan(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	pl := ss.pl
-	for _, n := range pl.Nodes {
-		n.Cached = ss.s.Has(n.Base())
+	// An install media's system is a plan of its own (pack.System); it is listed after the media's.
+	plans := []*plan.Plan{ss.pl}
+	if ss.sys != nil {
+		plans = append(plans, ss.sys.Plan)
+	}
+	for _, pl := range plans {
+		for _, n := range pl.Nodes {
+			n.Cached = ss.s.Has(n.Base())
+		}
 	}
 	if *asJSON {
 		type row struct {
@@ -36,22 +44,35 @@ func runPlan(e *Env, args []string) error {
 			Toolchain string `json:"toolchain"`
 			Out       string `json:"out"`
 			Cached    bool   `json:"cached"`
+			// Installs names the system profile a node belongs to, for an install media.
+			Installs string `json:"installs,omitempty"`
 		}
 		rows := []row{}
-		for _, n := range pl.Nodes {
-			rows = append(rows, row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Toolchain, n.Out(), n.Cached})
+		for i, pl := range plans {
+			for _, n := range pl.Nodes {
+				r := row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Toolchain, n.Out(), n.Cached, ""}
+				if i > 0 {
+					r.Installs = ss.sys.Profile.Name
+				}
+				rows = append(rows, r)
+			}
 		}
 		return printJSON(e, rows)
 	}
-	for _, n := range pl.Nodes {
-		mark := " "
-		if n.Cached {
-			mark = "*"
+	for i, pl := range plans {
+		if i > 0 {
+			fmt.Fprintf(e.Stdout, "installs %s (%s):\n", ss.sys.Profile.Name, ss.sys.Profile.File)
 		}
-		// arch, and /toolchain when not the seed's: the ID without the name.
-		fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, strings.TrimPrefix(n.ID(), n.Name+"@"), n.Out())
+		for _, n := range pl.Nodes {
+			mark := " "
+			if n.Cached {
+				mark = "*"
+			}
+			// arch, and /toolchain when not the seed's: the ID without the name.
+			fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, strings.TrimPrefix(n.ID(), n.Name+"@"), n.Out())
+		}
+		fmt.Fprintf(e.Stdout, "%d nodes (* = in the store)\n", len(pl.Nodes))
 	}
-	fmt.Fprintf(e.Stdout, "%d nodes (* = in the store)\n", len(pl.Nodes))
 	return nil
 }
 
