@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"stalix.dev/stalix-build/internal/pack"
 	"stalix.dev/stalix-build/internal/plan"
 )
 
@@ -41,7 +42,7 @@ func shippedTree(t *testing.T, p *Project, profiles []string) {
 				t.Errorf("%s for %s: %v", f, arch, err)
 				continue
 			}
-			if sys, err := p.systemFor(prof, []string{arch}); err != nil {
+			if sys, err := p.System(prof, []string{arch}); err != nil {
 				t.Errorf("%s for %s: %v", f, arch, err)
 			} else if sys != nil {
 				installedKernel(t, f, sys, arch)
@@ -160,10 +161,10 @@ func containsDep(n, d *plan.Node) bool {
 
 // installedKernel checks what an install media's system builds: the kernel its
 // [install.options] ask for, whose command line ends in the root it names.
-func installedKernel(t *testing.T, media string, sys *system, arch string) {
+func installedKernel(t *testing.T, media string, sys *pack.System, arch string) {
 	t.Helper()
-	for _, r := range sys.pl.Roots[arch] {
-		if r.Name != sys.prof.Kernel {
+	for _, r := range sys.Plan.Roots[arch] {
+		if r.Name != sys.Profile.Kernel {
 			continue
 		}
 		root, _ := r.Options["root"].(string)
