@@ -45,8 +45,8 @@ type Check struct {
 // Install makes a profile an install media: it carries another profile's
 // system, which stalix-install writes onto a disk.
 type Install struct {
-	// Profile is the system installed, a profile name beside this file
-	// ("minimal" is minimal.toml next to it).
+	// Profile is the system installed, a profile's name: NAME.toml beside
+	// this file, else the tree's profiles/NAME.toml.
 	Profile string `toml:"profile"`
 	// Options are laid over the system profile's [options.<pkg>]: an
 	// installed system usually wants the generic kernel, whatever the
@@ -199,7 +199,7 @@ func (p *Profile) validate() error {
 	}
 	if in := p.Install; in != nil {
 		if in.Profile == "" || strings.ContainsAny(in.Profile, "/\\") || strings.HasSuffix(in.Profile, ".toml") {
-			return fmt.Errorf("%s: install.profile %q: name a profile beside this file, e.g. \"minimal\"", p.File, in.Profile)
+			return fmt.Errorf("%s: install.profile %q: name a profile by its name, e.g. \"minimal\"", p.File, in.Profile)
 		}
 		if in.Profile == p.Name {
 			return fmt.Errorf("%s: install.profile %q is this profile: an install media installs another system", p.File, in.Profile)
