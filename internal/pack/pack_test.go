@@ -134,3 +134,78 @@ func dir(t *testing.T, d string) []string {
 	sort.Strings(names)
 	return names
 }
+
+// TestInstallMedia: an install media's images carry its system under /ix/install, with the
+// system's kernel under its ESP name and an install.conf whose root PARTUUID is the one that
+// kernel's command line names; the second store of Twice gets the system's closure too.
+func TestInstallMedia(t *testing.T) {
+	p := packer(t, profile.Outputs{Tar: &profile.Tar{}})
+	pr, err := project.Open(project.Options{Root: "../plan/testdata/tree"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test tree has no kernel recipe: gfx stands in, with what a kernel's output holds.
+	sysProf := &profile.Profile{
+		Name: "sys", File: "sys.toml", Targets: []string{"x86_64"}, Packages: []string{"hello"}, Kernel: "gfx",
+		Hostname: "box", Init: "busybox-runit", Toolchain: "seed",
+	}
+	sysPlan, err := plan.ForProfile(pr.Config(), sysProf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range sysPlan.Nodes {
+		if p.Store.Has(n.Base()) {
+			continue
+		}
+		txn, err := p.Store.Begin(n.Base())
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(txn.Out, "boot"), 0o755)
+		os.WriteFile(filepath.Join(txn.Out, "boot", "vmlinuz"), []byte("MZ kernel"), 0o644)
+		os.WriteFile(filepath.Join(txn.Out, "boot", "config"), []byte("CONFIG_CMDLINE=\"console=ttyS0 root=PARTLABEL=stalix-root ro root=PARTUUID=1670c3f2-bdf7-562d-85c7-7cfa3ecb38f6\"\n"), 0o644)
+		if err := txn.Commit(store.Manifest{Name: n.Name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.System = &pack.System{Profile: sysProf, Plan: sysPlan}
+	out := t.TempDir()
+	a, err := p.Write("x86_64", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.InstallStoreCount < 2 {
+		t.Errorf("the installed system counts %d store entries", a.InstallStoreCount)
+	}
+	list, err := exec.Command("tar", "--zstd", "-tvf", a.Tar).CombinedOutput()
+	if err != nil {
+		t.Skipf("needs tar with zstd to list the rootfs: %v %s", err, list)
+	}
+	conf, err := exec.Command("tar", "--zstd", "-xOf", a.Tar, "ix/install/install.conf").CombinedOutput()
+	if err != nil {
+		t.Fatalf("no install.conf: %v %s", err, conf)
+	}
+	for _, want := range []string{"SYSTEM='sys'", "ROOT_PARTUUID='1670c3f2-bdf7-562d-85c7-7cfa3ecb38f6'", "BOOT_FILE='BOOTX64.EFI'"} {
+		if !strings.Contains(string(conf), want) {
+			t.Errorf("install.conf lacks %s:\n%s", want, conf)
+		}
+	}
+	for _, want := range []string{" ix/install/BOOTX64.EFI", " ix/install/mke2fs.conf", " ix/install/root/etc/hostname", " ix/install/root/ix/store/"} {
+		if !strings.Contains(string(list), want) {
+			t.Errorf("the media lacks %s:\n%s", want, list)
+		}
+	}
+	res, err := p.Twice(openStore(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if !r.Identical {
+			t.Errorf("%s differs: %+v", r.Name, r)
+		}
+	}
+	sysProf.Kernel = ""
+	if _, err := p.Write("x86_64", t.TempDir()); err == nil || !strings.Contains(err.Error(), "sys.toml: the installed system has no kernel") {
+		t.Errorf("a system without a kernel: %v", err)
+	}
+}
