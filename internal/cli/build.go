@@ -9,7 +9,6 @@ import (
 
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/fetch"
-	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/srctree"
 	"stalix.dev/stalix-build/internal/unpack"
 )
@@ -48,10 +47,7 @@ func runFetch(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	nodes := ss.pl.Nodes
-	if ss.sys != nil {
-		nodes = append(append([]*plan.Node(nil), nodes...), ss.sys.Plan.Nodes...)
-	}
+	nodes := ss.nodes()
 	f := newFetcher(e, b.offline)
 	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {
 		return err

@@ -128,7 +128,7 @@ func runPush(e *Env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	nodes := ss.pl.Nodes
+	nodes := ss.nodes()
 	if ss.prof != nil {
 		tools, err := pack.Tools(ss.p.Config(), ss.prof)
 		if err != nil {
@@ -138,7 +138,11 @@ func runPush(e *Env, args []string) error {
 			nodes = append(nodes, tools.Nodes...)
 		}
 	}
-	for _, n := range ss.wanted() {
+	want := ss.wanted()
+	if ss.sys != nil {
+		want = append(want, ss.sys.Wanted()...)
+	}
+	for _, n := range want {
 		if !ss.s.Has(n.Base()) {
 			return fmt.Errorf("%s is not in the store %s: build it before pushing", n.ID(), ss.s.Dir)
 		}

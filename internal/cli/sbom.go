@@ -59,7 +59,7 @@ func runBundle(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	nodes := ss.pl.Nodes
+	nodes := ss.nodes()
 	tools, err := pack.Tools(ss.p.Config(), ss.prof)
 	if err != nil {
 		return err

@@ -129,6 +129,15 @@ func (ss *session) wanted() []*plan.Node {
 	return out
 }
 
+// nodes is every node of the plan and, for an install media, of the system it carries, which
+// ships on the media too: what fetch, cache push and sources bundle walk.
+func (ss *session) nodes() []*plan.Node {
+	if ss.sys == nil {
+		return ss.pl.Nodes
+	}
+	return append(append([]*plan.Node(nil), ss.pl.Nodes...), ss.sys.Plan.Nodes...)
+}
+
 // builder builds into the session's store with the verb's flags.
 func (ss *session) builder() *build.Builder {
 	return &build.Builder{
