@@ -70,11 +70,24 @@ cpu_family = '{{ target.arch }}'
 cpu = '{{ target.arch }}'
 endian = 'little'
 EOT
+# Build-machine dependencies (dependency(..., native: true), such as wayland-scanner) are looked up
+# among the tools' .pc files only: the libraries of PKG_CONFIG_LIBDIR are the target's.
+native_pc=
+for p in $(echo "$PATH" | tr : ' '); do
+  case $p in /ix/store/*/bin) ;; *) continue ;; esac
+  for d in "${p%/bin}/lib/pkgconfig" "${p%/bin}/share/pkgconfig"; do
+    [ ! -d "$d" ] || native_pc="$native_pc$(marray "$d")"
+  done
+done
 cat > /build/native.ini <<EOT
 [binaries]
 c = '$HOSTCC'
 {% if deps.cxx %}cpp = '$HOSTCXX'
-{% endif %}EOT
+{% endif %}pkg-config = 'pkg-config'
+
+[properties]
+pkg_config_libdir = [${native_pc:-'/build/no-native-pc'}]
+EOT
 meson setup /build/obj . --cross-file /build/cross.ini --native-file /build/native.ini \
   --prefix="$out" --libdir=lib --buildtype=plain --default-library=static --prefer-static \
   -Dwrap_mode=nodownload \
