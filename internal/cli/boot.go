@@ -18,10 +18,12 @@ func init() {
 
 func runBoot(e *Env, args []string) error {
 	var b buildFlags
-	fs := newFlags(e, "boot", "PROFILE [--target T] [--disk|--initramfs] [--root-device BUS] [--net NIC] [--check] [--install-check] [--kvm]",
+	fs := newFlags(e, "boot", "PROFILE [--target T] [--disk|--initramfs] [--root-device BUS] [--net NIC] [--screen] [--check] [--install-check] [--kvm]",
 		"Build the images of one target (--target, else the profile's first) if needed and boot one under QEMU with the serial console here. --check logs in, "+
 			"checks uname -m, /etc/os-release and the store, runs the profile's [check] commands, powers off, and fails with the console log otherwise. "+
-			"--install-check (an install media) installs onto an empty NVMe disk and boots that disk alone.")
+			"--install-check (an install media) installs onto an empty NVMe disk and boots that disk alone. "+
+			"--screen boots the disk under UEFI with a display (virtio-gpu-pci) and input devices; with --check it takes screendumps until the profile's [screen] regions show, "+
+			"saves the last as out/<profile>-<arch>.png (out/<profile>-<arch>.fail.png when they never do) and fails with the regions measured and the console log.")
 	b.add(fs)
 	b.cache.add(fs)
 	useDisk := fs.Bool("disk", false, "boot the GPT disk through UEFI firmware")
@@ -34,6 +36,7 @@ func runBoot(e *Env, args []string) error {
 	kvm := fs.Bool("kvm", false, "use KVM (off by default: on some hosts a KVM guest hangs at \"Booting from ROM\")")
 	outDir := fs.String("out", "out", "directory for the images")
 	timeout := fs.Duration("timeout", 10*time.Minute, "how long --check waits for each step")
+	useScreen := fs.Bool("screen", false, "boot the disk under UEFI with a display device; with --check, check the profile's [screen] regions in screendumps")
 	write := fs.Bool("write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
 	// One target, --target or else the profile's first, and only it is built.
 	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PROFILE", profile: true, one: true})
@@ -50,6 +53,9 @@ func runBoot(e *Env, args []string) error {
 		return usagef("--install-check boots the media and the installed disk itself: leave out --disk, --initramfs, --check and --root-device")
 	case *installedDisk != "" && !*installCheck:
 		return usagef("--installed-disk is for --install-check")
+	}
+	if *useScreen && *useInitramfs {
+		return usagef("--screen boots the disk under UEFI firmware, which shows the display; drop --initramfs")
 	}
 	ctx, prof, arch := ss.ctx, ss.prof, ss.pl.Targets[0]
 	if *installCheck && (ss.sys == nil || prof.Outputs.Disk == nil) {
@@ -77,6 +83,10 @@ func runBoot(e *Env, args []string) error {
 	}
 	m := qemu.Direct(arch, a.Kernel, a.Initramfs)
 	switch {
+	case *useScreen && a.Disk == "":
+		return fmt.Errorf("%s: --screen boots the disk under UEFI, and the profile has no [outputs.disk]: add one (profiles/desktop.toml has an example)", prof.File)
+	case *useScreen:
+		m = qemu.Machine{Arch: arch, Disk: a.Disk, Display: true}
 	case *useDisk && a.Disk == "":
 		return fmt.Errorf("%s: the profile has no [outputs.disk]", prof.File)
 	case *useDisk:
@@ -97,6 +107,9 @@ func runBoot(e *Env, args []string) error {
 		return m.Run(ctx, os.Stdin, e.Stdout, e.Stderr, func(bin string) { fmt.Fprintf(e.Stderr, "boot: %s (leave with Ctrl-A X)\n", bin) })
 	}
 	start := time.Now()
+	if *useScreen {
+		return screenCheck(e, ctx, m, prof, arch, out, *timeout, start)
+	}
 	err = qemu.Check(ctx, m, want, nil)
 	if err != nil {
 		return fmt.Errorf("boot check of %s failed: %w", m, err)

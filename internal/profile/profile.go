@@ -8,10 +8,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"stalix.dev/stalix-build/internal/recipe"
+	"stalix.dev/stalix-build/internal/screen"
 )
 
 // User is an account the image carries besides root.
@@ -79,6 +81,9 @@ type Profile struct {
 	Outputs      Outputs                   `toml:"outputs"`
 	Check        Check                     `toml:"check"`
 	Install      *Install                  `toml:"install"`
+	// Screen is what boot --screen --check looks for in screendumps; nil
+	// when the profile has no display.
+	Screen *screen.Spec `toml:"screen"`
 
 	File string `toml:"-"`
 	// RootPasswordSet tells root_password = "" (no password, Buildroot's
@@ -211,6 +216,16 @@ func (p *Profile) validate() error {
 			return fmt.Errorf("%s: user %q: names must be set, unique and not root", p.File, u.Name)
 		}
 		seen[u.Name] = true
+	}
+	if p.Screen != nil {
+		if err := p.Screen.Validate(p.File); err != nil {
+			return err
+		}
+		if p.Screen.Timeout != "" {
+			if _, err := time.ParseDuration(p.Screen.Timeout); err != nil {
+				return fmt.Errorf("%s: [screen] timeout %q: want a duration such as \"6m\"", p.File, p.Screen.Timeout)
+			}
+		}
 	}
 	for i, c := range p.Check.Commands {
 		// Each is typed as one line on the serial console.

@@ -30,6 +30,10 @@ type Machine struct {
 	FirmwareKernel bool
 	Memory         int  // MiB; 512 when zero
 	KVM            bool // use /dev/kvm; TCG otherwise
+	// Display gives the guest a screen (virtio-gpu-pci, no window) and USB and virtio input
+	// devices; QMP, when set, is the path of a QMP socket QEMU listens on (for screendumps).
+	Display bool
+	QMP     string
 }
 
 // Drive is a further raw disk, attached after Machine.Disk and never booted
@@ -101,11 +105,28 @@ func (m Machine) Args() (string, []string, error) {
 	default:
 		return "", nil, fmt.Errorf("qemu: unknown network %q (use %s)", m.Net, strings.Join(Nets, " or "))
 	}
-	args = append(args, "-m", strconv.Itoa(mem), "-smp", "1", "-nographic", "-no-reboot")
+	display := []string{"-nographic"}
+	if m.Display {
+		// No window (-display none) but a display device whose screen QMP's screendump reads:
+		// virtio-gpu-pci on both targets (OVMF and AAVMF have a GOP driver for it, Linux's
+		// virtio-gpu takes over), a USB keyboard and tablet behind xHCI, and virtio-input.
+		display = []string{"-display", "none", "-device", "virtio-gpu-pci",
+			"-device", "qemu-xhci", "-device", "usb-kbd", "-device", "usb-tablet",
+			"-device", "virtio-keyboard-pci"}
+		if m.Arch == "x86_64" {
+			display = append([]string{"-vga", "none"}, display...)
+		}
+	}
+	args = append(args, "-m", strconv.Itoa(mem), "-smp", "1")
+	args = append(args, display...)
+	args = append(args, "-no-reboot")
 	args = append(args, nic...)
 	args = append(args, "-serial", "stdio", "-monitor", "none")
 	// -nographic alone would mux the monitor onto stdio too; the explicit
 	// serial and monitor options keep the console alone on the pipe.
+	if m.QMP != "" {
+		args = append(args, "-qmp", "unix:"+m.QMP+",server=on,wait=off")
+	}
 	switch {
 	case m.Kernel != "" && !m.FirmwareKernel:
 		args = append(args, kernelArgs(m)...)

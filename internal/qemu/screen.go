@@ -1,0 +1,102 @@
+package qemu
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"stalix.dev/stalix-build/internal/ppm"
+	"stalix.dev/stalix-build/internal/screen"
+)
+
+// ScreenResult is what a screen check saw: the last screendump and what
+// each region measured in it.
+type ScreenResult struct {
+	Image *image.RGBA
+	Found []screen.Found
+	Dumps int
+}
+
+// ScreenCheck boots m with a display, waits for runit's stage 2 on the
+// console, then takes a screendump through QMP every interval until every
+// region of spec holds or timeout passes. The result carries the last
+// screendump either way; an error carries the regions' measurements and the
+// console log.
+func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, interval time.Duration, log io.Writer) (*ScreenResult, error) {
+	dir, err := os.MkdirTemp("", "stalix-screen-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	m.Display, m.QMP = true, filepath.Join(dir, "qmp.sock")
+	if m.Memory == 0 {
+		m.Memory = 1024
+	}
+	start := time.Now()
+	s, err := Start(ctx, m, log)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Kill()
+	res := &ScreenResult{}
+	fail := func(err error) (*ScreenResult, error) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%v", err)
+		for _, f := range res.Found {
+			state := "ok"
+			if f.Err != nil {
+				state = "FAIL"
+			}
+			fmt.Fprintf(&b, "\n  %s %s", state, f)
+			if f.Err != nil {
+				fmt.Fprintf(&b, "\n       %v", f.Err)
+			}
+		}
+		return res, fmt.Errorf("%s\n--- console ---\n%s\n--- end of console ---", b.String(), tailLines(s.Output(), 80))
+	}
+	q, err := DialQMP(m.QMP, 30*time.Second)
+	if err != nil {
+		return fail(err)
+	}
+	defer q.Close()
+	if _, err := s.Expect(stage2RE, timeout); err != nil {
+		return fail(err)
+	}
+	shot := filepath.Join(dir, "screen.ppm")
+	for {
+		if err := q.Screendump(shot); err != nil {
+			return fail(err)
+		}
+		f, err := os.Open(shot)
+		if err != nil {
+			return fail(fmt.Errorf("screendump: %w", err))
+		}
+		img, err := ppm.Decode(f)
+		f.Close()
+		if err != nil {
+			return fail(fmt.Errorf("screendump %d: %w", res.Dumps+1, err))
+		}
+		res.Dumps++
+		found, ok := screen.Match(img, spec)
+		res.Image, res.Found = img, found
+		if ok {
+			return res, nil
+		}
+		if time.Since(start) > timeout {
+			return fail(fmt.Errorf("the screen did not show every region within %s (%d screendumps, the last %dx%d)",
+				timeout, res.Dumps, img.Bounds().Dx(), img.Bounds().Dy()))
+		}
+		select {
+		case <-ctx.Done():
+			return fail(ctx.Err())
+		case <-s.done:
+			return fail(fmt.Errorf("qemu exited (%v) before the screen showed every region", s.err))
+		case <-time.After(interval):
+		}
+	}
+}
