@@ -1,0 +1,2 @@
+{% extends "meson.sh" %}
+{% comment %} One header and its .pc file. {% endcomment %}
