@@ -175,3 +175,51 @@ func installedKernel(t *testing.T, media string, sys *pack.System, arch string) 
 	}
 	t.Errorf("%s: the installed system has no kernel for %s", media, arch)
 }
+
+// TestDesktopKernel: the desktop profile's kernel carries desktop.config
+// (DRM, input) through the linux recipe's fragments option, on both
+// targets, while minimal's kernel, which sets no fragments, does not.
+func TestDesktopKernel(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	p, err := Open(Options{Root: root, Dir: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		profile string
+		drm     bool
+	}{{"minimal", false}, {"desktop", true}} {
+		prof, err := p.Profile(c.profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, arch := range []string{"x86_64", "aarch64"} {
+			pl, err := plan.ForProfile(p.Config(), prof, arch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := pl.Find("linux@" + arch)
+			if k == nil {
+				t.Fatalf("%s: no linux@%s in the plan", c.profile, arch)
+			}
+			for _, sym := range []string{"CONFIG_DRM_VIRTIO_GPU=y", "CONFIG_DRM_SIMPLEDRM=y", "CONFIG_INPUT_EVDEV=y", "CONFIG_VIRTIO_INPUT=y", "CONFIG_USB_HID=y"} {
+				if got := strings.Contains(k.Script, "\n"+sym+"\n"); got != c.drm {
+					t.Errorf("%s: linux@%s script has %s: %v, want %v", c.profile, arch, sym, got, c.drm)
+				}
+			}
+		}
+	}
+	// A fragment the recipe does not know fails the build, naming it.
+	prof, err := p.Profile("desktop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.Options["linux"]["fragments"] = []any{"nosuch.config"}
+	pl, err := plan.ForProfile(p.Config(), prof, "x86_64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := pl.Find("linux@x86_64").Script; !strings.Contains(s, "option fragments names nosuch.config") {
+		t.Errorf("an unknown fragment is not refused by the script")
+	}
+}
