@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,7 +109,9 @@ func runBoot(e *Env, args []string) error {
 	}
 	start := time.Now()
 	if *useScreen {
-		return screenCheck(e, ctx, m, prof, arch, out, *timeout, start)
+		timeoutSet := false
+		fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+		return screenCheck(e, ctx, m, prof, arch, out, *timeout, timeoutSet, start)
 	}
 	err = qemu.Check(ctx, m, want, nil)
 	if err != nil {

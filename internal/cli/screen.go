@@ -15,12 +15,12 @@ import (
 
 // screenCheck runs boot --screen --check: screendumps until the profile's
 // [screen] regions show, the last one saved as a PNG under out either way.
-func screenCheck(e *Env, ctx context.Context, m qemu.Machine, prof *profile.Profile, arch, out string, timeout time.Duration, start time.Time) error {
+func screenCheck(e *Env, ctx context.Context, m qemu.Machine, prof *profile.Profile, arch, out string, timeout time.Duration, timeoutSet bool, start time.Time) error {
 	if prof.Screen == nil {
 		return fmt.Errorf("%s: boot --screen --check needs a [screen] table with [[screen.regions]] to look for (profiles/desktop.toml has an example)", prof.File)
 	}
-	if prof.Screen.Timeout != "" {
-		// Validated when the profile was loaded.
+	if prof.Screen.Timeout != "" && !timeoutSet {
+		// Validated when the profile was loaded; --timeout wins.
 		timeout, _ = time.ParseDuration(prof.Screen.Timeout)
 	}
 	res, err := qemu.ScreenCheck(ctx, m, *prof.Screen, timeout, 3*time.Second, nil)
@@ -38,6 +38,8 @@ func screenCheck(e *Env, ctx context.Context, m qemu.Machine, prof *profile.Prof
 	if err != nil {
 		return fmt.Errorf("screen check of %s failed: %w", m, err)
 	}
+	// A failure's screendump from an earlier run would now mislead.
+	os.Remove(filepath.Join(out, fmt.Sprintf("%s-%s.fail.png", prof.Name, arch)))
 	for _, f := range res.Found {
 		fmt.Fprintf(e.Stdout, "screen: %s\n", f)
 	}

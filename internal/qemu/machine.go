@@ -109,7 +109,8 @@ func (m Machine) Args() (string, []string, error) {
 	if m.Display {
 		// No window (-display none) but a display device whose screen QMP's screendump reads:
 		// virtio-gpu-pci on both targets (OVMF and AAVMF have a GOP driver for it, Linux's
-		// virtio-gpu takes over), a USB keyboard and tablet behind xHCI, and virtio-input.
+		// virtio-gpu takes over; the guest keeps the 640x480 mode OVMF set, which xres/yres do not
+		// change), a USB keyboard and tablet behind xHCI, and virtio-input.
 		display = []string{"-display", "none", "-device", "virtio-gpu-pci",
 			"-device", "qemu-xhci", "-device", "usb-kbd", "-device", "usb-tablet",
 			"-device", "virtio-keyboard-pci"}

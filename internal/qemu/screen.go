@@ -48,13 +48,10 @@ func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, inte
 		var b strings.Builder
 		fmt.Fprintf(&b, "%v", err)
 		for _, f := range res.Found {
-			state := "ok"
 			if f.Err != nil {
-				state = "FAIL"
-			}
-			fmt.Fprintf(&b, "\n  %s %s", state, f)
-			if f.Err != nil {
-				fmt.Fprintf(&b, "\n       %v", f.Err)
+				fmt.Fprintf(&b, "\n  FAIL %v", f.Err)
+			} else {
+				fmt.Fprintf(&b, "\n  ok   %s", f)
 			}
 		}
 		return res, fmt.Errorf("%s\n--- console ---\n%s\n--- end of console ---", b.String(), tailLines(s.Output(), 80))
