@@ -40,6 +40,9 @@ func screenCheck(e *Env, ctx context.Context, m qemu.Machine, prof *profile.Prof
 	}
 	// A failure's screendump from an earlier run would now mislead.
 	os.Remove(filepath.Join(out, fmt.Sprintf("%s-%s.fail.png", prof.Name, arch)))
+	if res.Typed {
+		fmt.Fprintf(e.Stdout, "screen: typed %q (%d times) after the first regions showed\n", prof.Screen.Keys, res.Typings)
+	}
 	for _, f := range res.Found {
 		fmt.Fprintf(e.Stdout, "screen: %s\n", f)
 	}

@@ -85,5 +85,13 @@ func (q *QMP) Screendump(file string) error {
 	return q.Execute("screendump", map[string]any{"filename": file}, time.Minute)
 }
 
+// SendKey presses and releases one key, a QEMU qcode ("a", "ret",
+// "shift"), on the guest's keyboard.
+func (q *QMP) SendKey(qcode string) error {
+	return q.Execute("send-key", map[string]any{
+		"keys": []map[string]string{{"type": "qcode", "data": qcode}},
+	}, 30*time.Second)
+}
+
 // Close ends the connection.
 func (q *QMP) Close() error { return q.conn.Close() }

@@ -17,16 +17,19 @@ import (
 // ScreenResult is what a screen check saw: the last screendump and what
 // each region measured in it.
 type ScreenResult struct {
-	Image *image.RGBA
-	Found []screen.Found
-	Dumps int
+	Image   *image.RGBA
+	Found   []screen.Found
+	Dumps   int
+	Typed   bool // the spec's keys were typed (the first regions had shown)
+	Typings int  // how many times
 }
 
 // ScreenCheck boots m with a display, waits for runit's stage 2 on the
 // console, then takes a screendump through QMP every interval until every
-// region of spec holds or timeout passes. The result carries the last
-// screendump either way; an error carries the regions' measurements and the
-// console log.
+// region of spec holds or timeout passes. When spec has keys, it then types
+// them and waits the same way for spec's typed regions. The result carries
+// the last screendump either way; an error carries the regions'
+// measurements and the console log.
 func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, interval time.Duration, log io.Writer) (*ScreenResult, error) {
 	dir, err := os.MkdirTemp("", "stalix-screen-")
 	if err != nil {
@@ -65,6 +68,9 @@ func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, inte
 		return fail(err)
 	}
 	shot := filepath.Join(dir, "screen.ppm")
+	want := spec
+	var typedAt time.Time
+	const retype = 10 * time.Second
 	for {
 		if err := q.Screendump(shot); err != nil {
 			return fail(err)
@@ -79,14 +85,33 @@ func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, inte
 			return fail(fmt.Errorf("screendump %d: %w", res.Dumps+1, err))
 		}
 		res.Dumps++
-		found, ok := screen.Match(img, spec)
+		found, ok := screen.Match(img, want)
 		res.Image, res.Found = img, found
-		if ok {
+		if ok && (res.Typed || len(spec.Keys) == 0) {
 			return res, nil
 		}
+		// Type the keys once the first regions show, and again every retype while the typed
+		// regions do not: the guest lost the first keys of a word on the x86_64 desktop (its
+		// terminal read "lix" for "stalix"), so one try is not enough.
+		if (ok && !res.Typed) || (res.Typed && time.Since(typedAt) > retype) {
+			for _, k := range spec.Keys {
+				if err := q.SendKey(k); err != nil {
+					return fail(err)
+				}
+				// send-key holds a key 100 ms; the next one waits for its release.
+				time.Sleep(150 * time.Millisecond)
+			}
+			res.Typed, want, typedAt = true, spec.AfterKeys(), time.Now()
+			res.Typings++
+			continue
+		}
 		if time.Since(start) > timeout {
-			return fail(fmt.Errorf("the screen did not show every region within %s (%d screendumps, the last %dx%d)",
-				timeout, res.Dumps, img.Bounds().Dx(), img.Bounds().Dy()))
+			what := "every region"
+			if res.Typed {
+				what = fmt.Sprintf("every typed region after the keys %q (typed %d times)", spec.Keys, res.Typings)
+			}
+			return fail(fmt.Errorf("the screen did not show %s within %s (%d screendumps, the last %dx%d)",
+				what, timeout, res.Dumps, img.Bounds().Dx(), img.Bounds().Dy()))
 		}
 		select {
 		case <-ctx.Done():

@@ -77,6 +77,12 @@ func TestScreendumpQMP(t *testing.T) {
 	if b := img.Bounds(); b.Dx() < 320 || b.Dy() < 200 {
 		t.Errorf("screendump is %v, want at least 320x200", b)
 	}
+	if err := q.SendKey("ret"); err != nil {
+		t.Errorf("send-key: %v", err)
+	}
+	if err := q.SendKey("no-such-key"); err == nil {
+		t.Errorf("send-key accepted a qcode QEMU does not have")
+	}
 	if err := q.Execute("no-such-command", nil, 10*time.Second); err == nil || !strings.Contains(err.Error(), "CommandNotFound") {
 		t.Errorf("an unknown command answered %v, want CommandNotFound", err)
 	}

@@ -30,6 +30,15 @@ type Spec struct {
 	Timeout   string   `toml:"timeout"`   // a Go duration; how long to wait for the regions
 	Tolerance int      `toml:"tolerance"` // per channel, 0-255
 	Regions   []Region `toml:"regions"`
+	// Keys are typed (QEMU qcodes, such as "s" or "ret") once Regions show;
+	// then Typed must show, which checks the input path end to end.
+	Keys  []string `toml:"keys"`
+	Typed []Region `toml:"typed"`
+}
+
+// AfterKeys is the spec that must hold once Keys are typed.
+func (s Spec) AfterKeys() Spec {
+	return Spec{Tolerance: s.Tolerance, Regions: s.Typed}
 }
 
 // ParseColor reads "#rrggbb".
@@ -52,8 +61,23 @@ func (s *Spec) Validate(file string) error {
 	if len(s.Regions) == 0 {
 		return fmt.Errorf("%s: [screen] has no [[screen.regions]]: add one, or remove [screen]", file)
 	}
-	for i, r := range s.Regions {
-		where := fmt.Sprintf("%s: [[screen.regions]] %d (%q)", file, i+1, r.Name)
+	if (len(s.Keys) == 0) != (len(s.Typed) == 0) {
+		return fmt.Errorf("%s: [screen] keys and [[screen.typed]] go together: the typed regions are what the keys make appear", file)
+	}
+	for i, k := range s.Keys {
+		if k == "" || strings.ContainsAny(k, " \t\n\"") {
+			return fmt.Errorf("%s: [screen] keys[%d] = %q: want a QEMU qcode such as \"a\", \"shift\" or \"ret\"", file, i, k)
+		}
+	}
+	if err := validRegions(file, "screen.regions", s.Regions); err != nil {
+		return err
+	}
+	return validRegions(file, "screen.typed", s.Typed)
+}
+
+func validRegions(file, table string, regions []Region) error {
+	for i, r := range regions {
+		where := fmt.Sprintf("%s: [[%s]] %d (%q)", file, table, i+1, r.Name)
 		if r.Name == "" {
 			return fmt.Errorf("%s: name is missing: add name = \"...\"", where)
 		}

@@ -93,6 +93,11 @@ func TestValidate(t *testing.T) {
 		{"no limit", Spec{Regions: []Region{{Name: "a", Color: "#000000"}}}, "a blank screen passes"},
 		{"fill", Spec{Regions: []Region{{Name: "a", Color: "#000000", MinPixels: 1, MinFill: 2}}}, "fractions"},
 		{"tolerance", Spec{Tolerance: 300, Regions: spec.Regions}, "tolerance = 300"},
+		{"keys and typed", Spec{Regions: spec.Regions, Keys: []string{"a", "ret"}, Typed: spec.Regions}, ""},
+		{"keys alone", Spec{Regions: spec.Regions, Keys: []string{"a"}}, "go together"},
+		{"typed alone", Spec{Regions: spec.Regions, Typed: spec.Regions}, "go together"},
+		{"bad key", Spec{Regions: spec.Regions, Keys: []string{"a b"}, Typed: spec.Regions}, "keys[0]"},
+		{"bad typed region", Spec{Regions: spec.Regions, Keys: []string{"a"}, Typed: []Region{{Name: "t", Color: "#00ffff"}}}, "[[screen.typed]] 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
