@@ -91,9 +91,18 @@ func ScreenCheck(ctx context.Context, m Machine, spec screen.Spec, timeout, inte
 			return res, nil
 		}
 		// Type the keys once the first regions show, and again every retype while the typed
-		// regions do not: the guest lost the first keys of a word on the x86_64 desktop (its
-		// terminal read "lix" for "stalix"), so one try is not enough.
+		// regions do not. Before the first typing, one Shift press and a pause: without it the
+		// desktop lost the first keys of the word on both targets (foot read "lix", "alix"),
+		// with or without the USB keyboard, and even 5 s after the screen showed. cage makes
+		// the seat's keyboard its keyboard group on the first key (seat.c, wlr_seat_set_keyboard),
+		// which sends foot a new keymap; keys in that burst went missing.
 		if (ok && !res.Typed) || (res.Typed && time.Since(typedAt) > retype) {
+			if !res.Typed {
+				if err := q.SendKey("shift"); err != nil {
+					return fail(err)
+				}
+				time.Sleep(2 * time.Second)
+			}
 			for _, k := range spec.Keys {
 				if err := q.SendKey(k); err != nil {
 					return fail(err)
