@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -45,13 +46,19 @@ func NewDir(root string, began time.Time) (*Dir, error) {
 		return nil, fmt.Errorf("run reports: %w", err)
 	}
 	d.Log = log
+	// The lock says the run is alive until Finish is done: a long build's
+	// directory must outlive the 30 short runs that may start meanwhile.
+	if err := syscall.Flock(int(log.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		log.Close()
+		return nil, fmt.Errorf("run reports: lock %s: %w", log.Name(), err)
+	}
 	prune(root, name)
 	return d, nil
 }
 
 // prune removes the oldest run directories beyond keepRuns, never the
-// current one; another invocation's failure to find its own is only a
-// lost report, so errors are ignored.
+// current one nor one whose run still holds its lock. Errors are ignored:
+// at worst an old report stays.
 func prune(root, current string) {
 	des, err := os.ReadDir(root)
 	if err != nil {
@@ -64,20 +71,40 @@ func prune(root, current string) {
 		}
 	}
 	slices.Sort(names)
-	for len(names) >= keepRuns {
-		os.RemoveAll(filepath.Join(root, names[0]))
-		names = names[1:]
+	extra := len(names) - (keepRuns - 1)
+	for _, n := range names {
+		if extra <= 0 {
+			return
+		}
+		if running(filepath.Join(root, n, LogName)) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(root, n))
+		extra--
 	}
+}
+
+// running says whether a run still holds its log's lock.
+func running(log string) bool {
+	f, err := os.Open(log)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil
 }
 
 // Finish writes the summary to the log, report.html beside it, and makes
 // this run the one Last names.
-func (d *Dir) Finish(r *Run) error {
-	err := r.Summary().WriteText(d.Log)
-	if cerr := d.Log.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+func (d *Dir) Finish(r *Run) (err error) {
+	// Closing the log drops the lock, so it is closed last: until then a
+	// prune by another run leaves this directory alone.
+	defer func() {
+		if cerr := d.Log.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%s: %w", d.Log.Name(), cerr)
+		}
+	}()
+	if err := r.Summary().WriteText(d.Log); err != nil {
 		return fmt.Errorf("%s: %w", d.Log.Name(), err)
 	}
 	html := filepath.Join(d.Path, HTMLName)

@@ -51,3 +51,37 @@ func TestDirs(t *testing.T) {
 		t.Errorf("the oldest run survived: %v", err)
 	}
 }
+
+// TestPruneSparesARunningBuild: a long build's directory outlives the
+// short runs that start while it builds (a 1h43m LLVM build once lost its
+// report.html, and its exit code, to the 30 runs of a test suite).
+func TestPruneSparesARunningBuild(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "runs")
+	t0 := time.Unix(1700000000, 0)
+	long, err := NewDir(root, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range keepRuns + 5 {
+		d, err := NewDir(root, t0.Add(time.Duration(i+1)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Finish(twoSlots()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := long.Finish(twoSlots()); err != nil {
+		t.Fatalf("the long run's report: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(long.Path, HTMLName)); err != nil {
+		t.Fatal(err)
+	}
+	// Finished, it is the oldest and goes with the next run.
+	if _, err := NewDir(root, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(long.Path); !os.IsNotExist(err) {
+		t.Errorf("the finished long run was kept past %d newer ones: %v", keepRuns, err)
+	}
+}
