@@ -58,8 +58,14 @@ func TestMirrorReplacesTheArchive(t *testing.T) {
 	if out, ok := stalixEnv(t, bin, env, "seed", "--store", store); !ok {
 		t.Fatalf("seed from the mirror:\n%s", tailText(out, 20))
 	}
-	if out, ok := stalixEnv(t, bin, env, "fetch", "profiles/minimal.toml", "--store", store); !ok {
+	out, ok = stalixEnv(t, bin, env, "fetch", "profiles/minimal.toml", "--store", store)
+	if !ok {
 		t.Fatalf("fetch from the mirror:\n%s", tailText(out, 20))
+	}
+	// The image step's mke2fs is built from e2fsprogs: fetch must get its
+	// source too, or an --offline image after fetch fails.
+	if !strings.Contains(out, "fetched e2fsprogs-") {
+		t.Errorf("fetch left out the image tools' sources:\n%s", tailText(out, 20))
 	}
 	// Without the mirror and with Debian off, the same fetch must fail:
 	// the mirror was what served it.

@@ -47,7 +47,10 @@ func runFetch(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	nodes := ss.nodes()
+	nodes, err := ss.sourceNodes()
+	if err != nil {
+		return err
+	}
 	f := newFetcher(e, b.offline)
 	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/cache"
-	"stalix.dev/stalix-build/internal/pack"
 	"stalix.dev/stalix-build/internal/progress"
 	"stalix.dev/stalix-build/internal/store"
 )
@@ -128,15 +127,9 @@ func runPush(e *Env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	nodes := ss.nodes()
-	if ss.prof != nil {
-		tools, err := pack.Tools(ss.p.Config(), ss.prof)
-		if err != nil {
-			return err
-		}
-		if tools != nil {
-			nodes = append(nodes, tools.Nodes...)
-		}
+	nodes, err := ss.sourceNodes()
+	if err != nil {
+		return err
 	}
 	want := ss.wanted()
 	if ss.sys != nil {

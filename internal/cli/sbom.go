@@ -59,13 +59,9 @@ func runBundle(e *Env, args []string) error {
 		return err
 	}
 	defer ss.close()
-	nodes := ss.nodes()
-	tools, err := pack.Tools(ss.p.Config(), ss.prof)
+	nodes, err := ss.sourceNodes()
 	if err != nil {
 		return err
-	}
-	if tools != nil {
-		nodes = append(nodes, tools.Nodes...)
 	}
 	f := newFetcher(e, b.offline)
 	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {

@@ -138,6 +138,20 @@ func (ss *session) nodes() []*plan.Node {
 	return append(append([]*plan.Node(nil), ss.pl.Nodes...), ss.sys.Plan.Nodes...)
 }
 
+// sourceNodes is nodes and, for a profile that writes a disk, the image
+// tools: every node whose sources fetch, cache push and sources bundle walk.
+func (ss *session) sourceNodes() ([]*plan.Node, error) {
+	nodes := ss.nodes()
+	if ss.prof == nil {
+		return nodes, nil
+	}
+	tools, err := pack.Tools(ss.p.Config(), ss.prof)
+	if err != nil || tools == nil {
+		return nodes, err
+	}
+	return append(nodes, tools.Nodes...), nil
+}
+
 // builder builds into the session's store with the verb's flags.
 func (ss *session) builder() *build.Builder {
 	return &build.Builder{
