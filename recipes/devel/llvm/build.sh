@@ -19,10 +19,14 @@
    The defaults make the result a musl toolchain on its own: the default triple is the target's
    musl one, and clang links with lld, compiler-rt, libunwind and libc++ unless told otherwise.
 
-   ENABLE_LINKER_BUILD_ID makes this clang pass --build-id to the linker by default, as Debian's
-   (the seed) does, so the two compilers agree even where a build calls clang without the cc
-   wrapper, which states --build-id=sha1 itself. {% endcomment %}
+   No build ID in these programs (--build-id=none, after the cc wrapper's sha1, so it wins). lld
+   hashes the file it writes, before the fixup strips it, and that file's .comment names the
+   compiler and linker that made it: "Debian clang version 14.0.6" from the seed, "clang version
+   14.0.6" from toolchain2. A hash of the compiler's name would make toolchain2 and toolchain3
+   differ in those 20 bytes and nowhere else. ENABLE_LINKER_BUILD_ID stays at upstream's OFF
+   rather than Debian's ON: a build that wants an ID says so, as the cc wrapper does. {% endcomment %}
 {% block cflags %}{{ block.Super }} -ffile-prefix-map=/build/obj=obj{% endblock %}
+{% block ldflags %}-Wl,--build-id=none{% endblock %}
 {% block prepare %}
 mkdir -p /build/cmake
 cat > /build/cmake/FindPython3.cmake <<'EOT'
@@ -55,7 +59,7 @@ cmake -S llvm -B /build/obj -G "Unix Makefiles" \
   -DCLANG_ENABLE_STATIC_ANALYZER=OFF -DCLANG_ENABLE_ARCMT=OFF -DCLANG_PLUGIN_SUPPORT=OFF \
   -DCLANG_DEFAULT_LINKER=lld -DCLANG_DEFAULT_RTLIB=compiler-rt \
   -DCLANG_DEFAULT_UNWINDLIB=libunwind -DCLANG_DEFAULT_CXX_STDLIB=libc++ \
-  -DENABLE_LINKER_BUILD_ID=ON
+  -DENABLE_LINKER_BUILD_ID=OFF
 {% endblock %}
 {% block build %}
 make -C /build/obj clang lld clang-resource-headers \
