@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"stalix.dev/stalix-build/internal/cache"
 	"stalix.dev/stalix-build/internal/plan"
 	"stalix.dev/stalix-build/internal/recipe"
 	"stalix.dev/stalix-build/internal/sched"
@@ -126,4 +127,30 @@ func (b *Builder) RunAction(ctx context.Context, a *Action) error {
 	}
 	b.rec = newRecorder(sp)
 	return b.run(ctx, a, js)
+}
+
+// RunActionFile is run-node FILE: it reads the action in path and builds
+// it with RunAction, the seed it names taken from b.Store. archive, when
+// not "", also gets the output's archive, zstd, as a cache's /cas holds
+// it. It returns the output's store path.
+func (b *Builder) RunActionFile(ctx context.Context, path, archive string) (string, error) {
+	a, err := ReadAction(path)
+	if err != nil {
+		return "", err
+	}
+	if a.SeedEntry != "" {
+		if !b.Store.Has(a.SeedEntry) {
+			return "", fmt.Errorf("%s needs the seed %s: run stalix-build seed first", a.ID, a.SeedEntry)
+		}
+		b.Seed = b.Store.Path(a.SeedEntry)
+	}
+	if err := b.RunAction(ctx, a); err != nil {
+		return "", fmt.Errorf("%w (log: %s)", err, b.Store.LogPath(a.Base))
+	}
+	if archive != "" {
+		if err := cache.WriteBlobFile(archive, b.Store.Path(a.Base)); err != nil {
+			return "", fmt.Errorf("archive of %s: %w", a.Base, err)
+		}
+	}
+	return b.Store.Path(a.Base), nil
 }

@@ -255,3 +255,18 @@ func (h *hashingReader) Read(p []byte) (int, error) {
 	h.n += int64(n)
 	return n, err
 }
+
+// Manifests reads st's manifests and, for an entry st lacks, falls back to
+// s's signed records (see Manifest); nil without a substituter, which
+// leaves the store's own manifests as the only ones.
+func Manifests(ctx context.Context, st *store.Store, s *Substituter) func(base string) (*store.Manifest, error) {
+	if s == nil {
+		return nil
+	}
+	return func(base string) (*store.Manifest, error) {
+		if m, err := st.ReadManifest(base); err == nil {
+			return m, nil
+		}
+		return s.Manifest(ctx, base)
+	}
+}

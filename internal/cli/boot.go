@@ -1,16 +1,18 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"stalix.dev/stalix-build/internal/install"
+	"stalix.dev/stalix-build/internal/boot"
 	"stalix.dev/stalix-build/internal/pack"
+	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/qemu"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -27,42 +29,36 @@ func runBoot(e *Env, args []string) error {
 			"saves the last as out/<profile>-<arch>.png (out/<profile>-<arch>.fail.png when they never do) and fails with the regions measured and the console log.")
 	b.add(fs)
 	b.cache.add(fs)
-	useDisk := fs.Bool("disk", false, "boot the GPT disk through UEFI firmware")
-	useInitramfs := fs.Bool("initramfs", false, "boot the kernel and initramfs directly (the default)")
-	doCheck := fs.Bool("check", false, "check the boot instead of handing over the console")
-	installCheck := fs.Bool("install-check", false, "boot the install media with an empty NVMe disk, run stalix-install, then boot that disk alone and check it")
+	var o boot.Options
+	fs.BoolVar(&o.Disk, "disk", false, "boot the GPT disk through UEFI firmware")
+	fs.BoolVar(&o.Initramfs, "initramfs", false, "boot the kernel and initramfs directly (the default)")
+	fs.BoolVar(&o.Check, "check", false, "check the boot instead of handing over the console")
+	fs.BoolVar(&o.InstallCheck, "install-check", false, "boot the install media with an empty NVMe disk, run stalix-install, then boot that disk alone and check it")
 	installedDisk := fs.String("installed-disk", "", "with --install-check: the file to install onto (kept afterwards; default a temporary file)")
-	rootDevice := fs.String("root-device", "", "with --disk: the controller the disk sits on: "+strings.Join(qemu.Buses, ", ")+" (default virtio)")
-	net := fs.String("net", "", "a NIC on QEMU's user network, restrict=on: "+strings.Join(qemu.Nets, " or ")+"; --check then wants a DHCP lease on eth0")
-	kvm := fs.Bool("kvm", false, "use KVM (off by default: on some hosts a KVM guest hangs at \"Booting from ROM\")")
+	fs.StringVar(&o.RootDevice, "root-device", "", "with --disk: the controller the disk sits on: "+strings.Join(qemu.Buses, ", ")+" (default virtio)")
+	fs.StringVar(&o.Net, "net", "", "a NIC on QEMU's user network, restrict=on: "+strings.Join(qemu.Nets, " or ")+"; --check then wants a DHCP lease on eth0")
+	fs.BoolVar(&o.KVM, "kvm", false, "use KVM (off by default: on some hosts a KVM guest hangs at \"Booting from ROM\")")
 	outDir := fs.String("out", "out", "directory for the images")
-	timeout := fs.Duration("timeout", 10*time.Minute, "how long --check waits for each step")
-	useScreen := fs.Bool("screen", false, "boot the disk under UEFI with a display device; with --check, check the profile's [screen] regions in screendumps")
-	write := fs.Bool("write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
+	fs.DurationVar(&o.Timeout, "timeout", boot.DefaultTimeout, "how long --check waits for each step")
+	fs.BoolVar(&o.Screen, "screen", false, "boot the disk under UEFI with a display device; with --check, check the profile's [screen] regions in screendumps")
+	fs.BoolVar(&o.Write, "write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
 	// One target, --target or else the profile's first, and only it is built.
-	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PROFILE", profile: true, one: true})
+	ss, err := b.open(e, fs, args, session.Takes{N: 1, Want: "one PROFILE", Profile: true, One: true})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	switch {
-	case *useDisk && *useInitramfs:
-		return usagef("--disk and --initramfs exclude each other")
-	case *rootDevice != "" && !*useDisk:
-		return usagef("--root-device is for --disk boots")
-	case *installCheck && (*useInitramfs || *useDisk || *doCheck || *rootDevice != ""):
-		return usagef("--install-check boots the media and the installed disk itself: leave out --disk, --initramfs, --check and --root-device")
-	case *installedDisk != "" && !*installCheck:
+	defer ss.Close()
+	if err := o.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	if *installedDisk != "" && !o.InstallCheck {
 		return usagef("--installed-disk is for --install-check")
 	}
-	if *useScreen && *useInitramfs {
-		return usagef("--screen boots the disk under UEFI firmware, which shows the display; drop --initramfs")
-	}
-	ctx, prof, arch := ss.ctx, ss.prof, ss.pl.Targets[0]
-	if *installCheck && (ss.sys == nil || prof.Outputs.Disk == nil) {
+	ctx, prof, arch := ss.Ctx, ss.Profile, ss.Plan.Targets[0]
+	if o.InstallCheck && (ss.System == nil || prof.Outputs.Disk == nil) {
 		return fmt.Errorf("%s: --install-check needs an install media: [install] and [outputs.disk] (see profiles/install.toml)", prof.File)
 	}
-	pk, err := ss.packer()
+	pk, err := ss.Packer()
 	if err != nil {
 		return err
 	}
@@ -74,104 +70,60 @@ func runBoot(e *Env, args []string) error {
 	if err := pack.WriteSums(out); err != nil {
 		return err
 	}
-	want := qemu.Expect{Arch: arch, StoreCount: a.StoreCount, Timeout: *timeout, Commands: prof.Check.Commands}
-	if *net != "" {
-		want.DHCP = "eth0"
+	m, want, note, err := boot.Machine(a, arch, prof.File, prof.Check.Commands, o)
+	if err != nil {
+		return err
 	}
-	if *installCheck {
-		media := qemu.Machine{Arch: arch, Disk: a.Disk, KVM: *kvm, Net: *net}
-		return runInstallCheck(e, ss, a, media, want, *installedDisk)
-	}
-	m := qemu.Direct(arch, a.Kernel, a.Initramfs)
-	switch {
-	case *useScreen && a.Disk == "":
-		return fmt.Errorf("%s: --screen boots the disk under UEFI, and the profile has no [outputs.disk]: add one (profiles/desktop.toml has an example)", prof.File)
-	case *useScreen:
-		m = qemu.Machine{Arch: arch, Disk: a.Disk, Display: true}
-	case *useDisk && a.Disk == "":
-		return fmt.Errorf("%s: the profile has no [outputs.disk]", prof.File)
-	case *useDisk:
-		m = qemu.Machine{Arch: arch, Disk: a.Disk, Bus: *rootDevice}
-		want.RootBus = *rootDevice
-		if arch == "aarch64" && *rootDevice == "ahci" {
-			// Debian's QEMU_EFI has no SATA driver, so it cannot load the ESP's kernel from AHCI:
-			// QEMU hands the same kernel to the firmware instead, which starts it under UEFI with
-			// ACPI as from the ESP, and the kernel mounts its root from the AHCI disk.
-			m.Kernel, m.FirmwareKernel = a.Kernel, true
-			fmt.Fprintf(e.Stderr, "boot: QEMU_EFI cannot boot from AHCI; it starts %s from QEMU, and the root is on AHCI\n", a.Kernel)
-		}
-	case a.Initramfs == "" || a.Kernel == "":
-		return fmt.Errorf("%s: the profile needs [outputs.initramfs] and a kernel", prof.File)
-	}
-	m.KVM, m.Write, m.Net = *kvm, *write, *net
-	if !*doCheck {
-		return m.Run(ctx, os.Stdin, e.Stdout, e.Stderr, func(bin string) { fmt.Fprintf(e.Stderr, "boot: %s (leave with Ctrl-A X)\n", bin) })
+	if note != "" {
+		fmt.Fprintf(e.Stderr, "boot: %s\n", note)
 	}
 	start := time.Now()
-	if *useScreen {
-		timeoutSet := false
-		fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
-		return screenCheck(e, ctx, m, prof, arch, out, *timeout, timeoutSet, start)
+	switch {
+	case o.InstallCheck:
+		installed := want
+		installed.StoreCount, installed.Commands = a.InstallStoreCount, ss.System.Profile.Check.Commands
+		target := *installedDisk
+		if target != "" {
+			target = absFrom(e.Dir, target)
+		}
+		if err := boot.Install(ctx, m, want, installed, target, e.Stdout); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "install check passed: %s installed %s onto an empty NVMe disk, which booted alone under UEFI with %d store entries, %.1fs\n",
+			a.Disk, ss.System.Profile.Name, installed.StoreCount, time.Since(start).Seconds())
+		return nil
+	case !o.Check:
+		return m.Run(ctx, os.Stdin, e.Stdout, e.Stderr, func(bin string) { fmt.Fprintf(e.Stderr, "boot: %s (leave with Ctrl-A X)\n", bin) })
+	case o.Screen:
+		return screenCheck(e, ctx, m, prof, arch, out, fs, o.Timeout, start)
 	}
-	err = qemu.Check(ctx, m, want, nil)
-	if err != nil {
+	if err := qemu.Check(ctx, m, want, nil); err != nil {
 		return fmt.Errorf("boot check of %s failed: %w", m, err)
 	}
-	fmt.Fprintf(e.Stdout, "boot check passed: %s, %s, %d store entries%s, %.1fs\n", m, arch, a.StoreCount, extras(want), time.Since(start).Seconds())
+	fmt.Fprintf(e.Stdout, "boot check passed: %s, %s, %d store entries%s, %.1fs\n", m, arch, a.StoreCount, boot.Extras(want), time.Since(start).Seconds())
 	return nil
 }
 
-// runInstallCheck is boot --install-check: the media installs onto an empty NVMe disk, which
-// then boots alone (install.Check).
-func runInstallCheck(e *Env, ss *session, a *pack.Artifacts, media qemu.Machine, want qemu.Expect, target string) error {
-	if target == "" {
-		dir, err := os.MkdirTemp("", "stalix-install-check-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		target = filepath.Join(dir, "installed.img")
+// screenCheck prints what boot.Screen found and where it saved the screen.
+func screenCheck(e *Env, ctx context.Context, m qemu.Machine, prof *profile.Profile, arch, out string, fs *flag.FlagSet, timeout time.Duration, start time.Time) error {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "timeout" })
+	if !set {
+		timeout = 0 // the profile's
 	}
-	target = absFrom(e.Dir, target)
-	small := target + ".small"
-	defer os.Remove(small)
-	// Sparse files: an empty disk reads as zeros and costs nothing on the host. 512 MiB holds a
-	// small system with room to spare; 32 MiB is below any system's minimum (a 64 MiB ESP).
-	for _, f := range []struct {
-		path string
-		size int64
-	}{{target, 512 << 20}, {small, 32 << 20}} {
-		if err := os.Remove(f.path); err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		if err := os.WriteFile(f.path, nil, 0o644); err != nil {
-			return err
-		}
-		if err := os.Truncate(f.path, f.size); err != nil {
-			return err
-		}
+	res, png, err := boot.Screen(ctx, m, prof, arch, out, timeout)
+	if png != "" {
+		fmt.Fprintf(e.Stdout, "screen: %s (%dx%d, screendump %d)\n", png, res.Image.Bounds().Dx(), res.Image.Bounds().Dy(), res.Dumps)
 	}
-	installed := want
-	installed.StoreCount = a.InstallStoreCount
-	installed.Commands = ss.sys.Profile.Check.Commands
-	start := time.Now()
-	c := install.Check{Media: media, Target: target, Small: small, MediaWant: want, Want: installed, Log: e.Stdout}
-	if err := c.Run(ss.ctx); err != nil {
-		return fmt.Errorf("install check of %s failed: %w", a.Disk, err)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(e.Stdout, "install check passed: %s installed %s onto %s, which booted alone under UEFI with %d store entries, %.1fs\n",
-		a.Disk, ss.sys.Profile.Name, target, installed.StoreCount, time.Since(start).Seconds())
+	if res.Typed {
+		fmt.Fprintf(e.Stdout, "screen: typed %q (%d times) after the first regions showed\n", prof.Screen.Keys, res.Typings)
+	}
+	for _, f := range res.Found {
+		fmt.Fprintf(e.Stdout, "screen: %s\n", f)
+	}
+	fmt.Fprintf(e.Stdout, "screen check passed: %s, %s, %.1fs\n", m, arch, time.Since(start).Seconds())
 	return nil
-}
-
-// extras says what a check looked at beyond the login.
-func extras(want qemu.Expect) string {
-	var s string
-	if want.RootBus != "" {
-		s += ", root on " + want.RootBus
-	}
-	if want.DHCP != "" {
-		s += ", DHCP lease on " + want.DHCP
-	}
-	return s
 }

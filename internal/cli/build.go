@@ -3,14 +3,11 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"runtime"
 
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/fetch"
 	"stalix.dev/stalix-build/internal/srctree"
-	"stalix.dev/stalix-build/internal/unpack"
 )
 
 func init() {
@@ -36,8 +33,6 @@ func (b *buildFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&b.offline, "offline", false, "never download: fail at once listing missing sources")
 }
 
-var profileOrPkg = takes{n: 1, want: "one PROFILE or PKG"}
-
 func runFetch(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "fetch", "PROFILE|PKG [--target T] [--offline]", "Fetch every source the profile needs, by sha256: cache, $STALIX_MIRRORS, upstream URL, Debian source package ($STALIX_NO_DEBIAN=1 turns that route off).")
@@ -46,13 +41,13 @@ func runFetch(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	nodes, err := ss.sourceNodes()
+	defer ss.Close()
+	nodes, err := ss.SourceNodes()
 	if err != nil {
 		return err
 	}
-	f := newFetcher(e, b.offline)
-	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {
+	f := ss.Fetcher
+	if err := f.Fetch(ss.Ctx, build.Wants(nodes)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "all sources of %d nodes are in %s\n", len(nodes), f.Cache)
@@ -89,61 +84,28 @@ func runSources(e *Env, args []string) error {
 // importOne imports a file (and, for a tarball, its tree) or a directory's
 // tree, printing each hash with its kind.
 func importOne(e *Env, f *fetch.Fetcher, arg string, strip int) error {
-	p := arg
+	var sha string
+	var tree *fetch.Imported
+	var err error
 	if arg == "-" {
-		tmp, err := stdinFile(e, f.Cache)
-		if err != nil {
-			return err
-		}
-		defer os.Remove(tmp)
-		p = tmp
+		sha, tree, err = f.ImportReader(e.Stdin, strip)
 	} else {
-		p = absFrom(e.Dir, arg)
+		sha, tree, err = f.ImportAny(absFrom(e.Dir, arg), strip)
 	}
-	fi, err := os.Stat(p)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
+	if sha != "" {
+		fmt.Fprintf(e.Stdout, "sha256 %s  %s\n", sha, arg)
 	}
-	if !fi.IsDir() {
-		shas, err := f.Import(p)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "sha256 %s  %s\n", shas[0], arg)
-		if !unpack.IsTar(p) {
-			return nil
-		}
-	}
-	im, err := f.ImportTree(p, strip)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", arg, err)
 	}
-	note := ""
-	if im.Top != "" {
-		note = " (its top directory " + im.Top + "/ is not part of the tree)"
+	if tree != nil {
+		note := ""
+		if tree.Top != "" {
+			note = " (its top directory " + tree.Top + "/ is not part of the tree)"
+		}
+		fmt.Fprintf(e.Stdout, "tree %s  %s%s\n", tree.Tree, arg, note)
 	}
-	fmt.Fprintf(e.Stdout, "tree %s  %s%s\n", im.Tree, arg, note)
 	return nil
-}
-
-// stdinFile copies the standard input to a temporary file in dir.
-func stdinFile(e *Env, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	t, err := os.CreateTemp(dir, ".stdin-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(t, e.Stdin)
-	if cerr := t.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(t.Name())
-		return "", fmt.Errorf("import -: %w", err)
-	}
-	return t.Name(), nil
 }
 
 func runBuild(e *Env, args []string) error {
@@ -155,14 +117,6 @@ func runBuild(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	// What was asked for and what it needs; a dependency already in the
-	// store does not pull in its own inputs again. An install media's
-	// system first, in a run of its own (see pack.System).
-	if ss.sys != nil {
-		if err := ss.build(ss.sys.Plan, ss.sys.Wanted()); err != nil {
-			return err
-		}
-	}
-	return ss.build(ss.pl, ss.wanted())
+	defer ss.Close()
+	return ss.BuildAll()
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"time"
@@ -9,7 +8,7 @@ import (
 	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/cache"
 	"stalix.dev/stalix-build/internal/progress"
-	"stalix.dev/stalix-build/internal/store"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -21,7 +20,6 @@ type cacheFlags struct {
 	on      bool
 	urls    stringList
 	timeout time.Duration
-	subst   *cache.Substituter // one per run, so a dead cache is given up once
 }
 
 func (c *cacheFlags) add(fs *flag.FlagSet) {
@@ -30,38 +28,12 @@ func (c *cacheFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "cache-timeout", cache.DefaultTimeout, "how long a cache may take to answer before this run gives it up")
 }
 
-// substituter is nil without caches; one per run, so a dead cache is
-// given up once.
+// substituter is nil without caches: one per verb, so a dead cache is given up once.
 func (c *cacheFlags) substituter(e *Env) (*cache.Substituter, error) {
-	if !c.on || c.subst != nil {
-		return c.subst, nil
+	if !c.on {
+		return nil, nil
 	}
-	var err error
-	c.subst, err = cache.NewSubstituter(c.urls, c.timeout, func(msg string) { fmt.Fprintln(e.Stderr, msg) })
-	return c.subst, err
-}
-
-// use hands a build the run's substituter, if there are caches.
-func (c *cacheFlags) use(e *Env, b *build.Builder) error {
-	s, err := c.substituter(e)
-	if s != nil {
-		b.Subst, b.Progress = s, e.Stderr
-	}
-	return err
-}
-
-// manifests reads the store's manifests, and with caches, falls back to
-// their signed records (see cache.Substituter.Manifest); nil without.
-func (c *cacheFlags) manifests(ctx context.Context, s *store.Store) func(base string) (*store.Manifest, error) {
-	if c.subst == nil {
-		return nil
-	}
-	return func(base string) (*store.Manifest, error) {
-		if m, err := s.ReadManifest(base); err == nil {
-			return m, nil
-		}
-		return c.subst.Manifest(ctx, base)
-	}
+	return cache.NewSubstituter(c.urls, c.timeout, func(msg string) { fmt.Fprintln(e.Stderr, msg) })
 }
 
 func runCache(e *Env, args []string) error {
@@ -115,7 +87,7 @@ func runPush(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
+	defer ss.Close()
 	if *url == "" || *keyFile == "" {
 		return usagef("want --cache URL and --key FILE")
 	}
@@ -127,25 +99,12 @@ func runPush(e *Env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	nodes, err := ss.sourceNodes()
+	bases, err := ss.PushSet()
 	if err != nil {
 		return err
 	}
-	want := ss.wanted()
-	if ss.sys != nil {
-		want = append(want, ss.sys.Wanted()...)
-	}
-	for _, n := range want {
-		if !ss.s.Has(n.Base()) {
-			return fmt.Errorf("%s is not in the store %s: build it before pushing", n.ID(), ss.s.Dir)
-		}
-	}
-	bases := make([]string, len(nodes))
-	for i, n := range nodes {
-		bases[i] = n.Base()
-	}
-	p := &cache.Pusher{Cache: backend, Key: key, Store: ss.s}
-	t, err := p.PushAll(ss.ctx, bases, func(base string, size int64) {
+	p := &cache.Pusher{Cache: backend, Key: key, Store: ss.Store}
+	t, err := p.PushAll(ss.Ctx, bases, func(base string, size int64) {
 		fmt.Fprintf(e.Stderr, "pushed %s (%s)\n", base, progress.Size(size))
 	})
 	if err != nil {
@@ -169,56 +128,43 @@ func runRunNode(e *Env, args []string) error {
 	b.add(fs)
 	printIt := fs.Bool("print", false, "print PKG's action instead of running one")
 	archive := fs.String("archive", "", "also write the output's archive here, zstd, as a cache's /cas holds it")
-	pos, s, err := b.parseStore(fs, args, 1, "one FILE, or --print PKG")
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	bl := &build.Builder{Store: s, Jobs: b.jobs}
 	if *printIt {
-		p, err := b.load(e)
+		// The one path from a PKG argument to its plan.
+		ss, err := b.openParsed(e, fs, args, pos, session.Takes{N: 1, Want: "--print and one PKG", Pkg: true})
 		if err != nil {
 			return err
 		}
-		prof, err := p.Resolve(pos[0])
-		if err != nil {
-			return err
-		}
-		if prof != nil {
-			return usagef("%s is a profile; --print wants a package", pos[0])
-		}
-		pl, err := p.Plan(pos[0], nil, b.targets)
-		if err != nil {
-			return err
-		}
-		bl.Seed = s.Path(p.SeedBase())
-		a, err := bl.Action(pl.Roots[pl.Targets[0]][0])
+		defer ss.Close()
+		a, err := ss.Builder().Action(ss.Plan.Roots[ss.Plan.Targets[0]][0])
 		if err != nil {
 			return err
 		}
 		return printJSON(e, a)
 	}
-	a, err := build.ReadAction(absFrom(e.Dir, pos[0]))
+	if len(pos) != 1 {
+		return usagef("want one FILE, or --print PKG")
+	}
+	s, err := session.OpenStore(b.store)
 	if err != nil {
 		return err
 	}
-	if a.SeedEntry != "" {
-		if !s.Has(a.SeedEntry) {
-			return fmt.Errorf("%s needs the seed %s: run stalix-build seed first", a.ID, a.SeedEntry)
-		}
-		bl.Seed = s.Path(a.SeedEntry)
-	}
+	defer s.Close()
+	bl := &build.Builder{Store: s, Jobs: b.jobs}
 	bl.Sources = newFetcher(e, true)
-	ctx, cancel := interruptible()
+	ctx, cancel := session.Interruptible()
 	defer cancel()
-	if err := bl.RunAction(ctx, a); err != nil {
-		return fmt.Errorf("%w (log: %s)", err, s.LogPath(a.Base))
+	arch := *archive
+	if arch != "" {
+		arch = absFrom(e.Dir, arch)
 	}
-	if *archive != "" {
-		if err := cache.WriteBlobFile(absFrom(e.Dir, *archive), s.Path(a.Base)); err != nil {
-			return fmt.Errorf("archive of %s: %w", a.Base, err)
-		}
+	out, err := bl.RunActionFile(ctx, absFrom(e.Dir, pos[0]), arch)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(e.Stdout, s.Path(a.Base))
+	fmt.Fprintln(e.Stdout, out)
 	return nil
 }

@@ -24,27 +24,15 @@ func runCheck(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	rr := recordRun(e, ss.title, ss.s)
-	rb := &check.Rebuild{Main: ss.s, Sources: newFetcher(e, b.offline), Seed: ss.s.Path(ss.p.SeedBase()), View: rr.view(newView(e)), Record: rr.record}
-	if ss.prof != nil && !*noImages {
-		pk, err := ss.packer()
-		if err != nil {
-			return err
-		}
-		rb.Images = pk.Twice
-	} else if err := ss.build(ss.pl, ss.wanted()); err != nil {
-		return err
-	}
-	rep, err := rb.Run(ss.ctx, check.Select(ss.pl, ss.wanted(), *deep, skip))
-	err = rr.finish(err)
+	defer ss.Close()
+	rep, err := ss.Check(*deep, *noImages, skip)
 	if rep != nil {
 		if *asJSON {
 			if err := printJSON(e, rep); err != nil {
 				return err
 			}
 		} else {
-			printCheck(e, rep)
+			rep.WriteText(e.Stdout)
 		}
 	}
 	if err != nil {
@@ -54,54 +42,4 @@ func runCheck(e *Env, args []string) error {
 		return fmt.Errorf("%d of %d outputs are not reproducible", bad, len(rep.Packages)+len(rep.Images))
 	}
 	return nil
-}
-
-func printCheck(e *Env, rep *check.Report) {
-	for _, r := range rep.Packages {
-		verdict := "reproducible"
-		if !r.Reproducible {
-			verdict = "DIFFERS"
-			if r.Error != "" {
-				verdict = "ERROR"
-			}
-		}
-		fmt.Fprintf(e.Stdout, "%-12s %-8s %s-%s  %s\n", verdict, r.Target, r.Name, r.Version, r.Out)
-		if r.Error != "" {
-			fmt.Fprintf(e.Stdout, "    %s\n", r.Error)
-		}
-		for _, f := range r.Files {
-			printDiff(e, f)
-		}
-		if r.Diffoscope != "" {
-			fmt.Fprintf(e.Stdout, "    diffoscope:\n%s\n", r.Diffoscope)
-		}
-	}
-	for _, r := range rep.Images {
-		verdict := "identical"
-		if !r.Identical {
-			verdict = "DIFFERS"
-		}
-		fmt.Fprintf(e.Stdout, "%-12s image    %s\n", verdict, r.Name)
-		for _, f := range r.Files {
-			printDiff(e, f)
-		}
-		if r.Note != "" {
-			fmt.Fprintf(e.Stdout, "    %s\n", r.Note)
-		}
-	}
-}
-
-func printDiff(e *Env, f check.FileDiff) {
-	if f.Note != "" {
-		fmt.Fprintf(e.Stdout, "    %s: %s\n", f.Path, f.Note)
-		return
-	}
-	fmt.Fprintf(e.Stdout, "    %s: %d bytes sha256 %.16s vs %d bytes sha256 %.16s, first difference at byte %d\n",
-		f.Path, f.SizeA, f.HashA, f.SizeB, f.HashB, f.Offset)
-	switch {
-	case f.ELF != nil:
-		fmt.Fprintf(e.Stdout, "      %s\n", f.ELF)
-	case f.ELFError != "":
-		fmt.Fprintf(e.Stdout, "      ELF not readable: %s\n", f.ELFError)
-	}
 }

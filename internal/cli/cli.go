@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"stalix.dev/stalix-build/internal/cache"
+	"stalix.dev/stalix-build/internal/session"
 	"stalix.dev/stalix-build/internal/store"
 )
 
@@ -67,8 +68,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			err := v.run(e, args[1:])
 			var ue *usageError
 			var ae *cache.ArgError
-			if errors.As(err, &ae) {
+			var se *session.ArgError
+			switch {
+			case errors.As(err, &ae):
 				ue = &usageError{ae.Error()}
+			case errors.As(err, &se):
+				ue = &usageError{se.Msg}
 			}
 			switch {
 			case err == nil:
@@ -134,7 +139,7 @@ func (c *common) parseStore(fs *flag.FlagSet, args []string, n int, want string)
 	if len(pos) != n {
 		return nil, nil, usagef("want %s", want)
 	}
-	s, err := c.openStore()
+	s, err := session.OpenStore(c.store)
 	return pos, s, err
 }
 

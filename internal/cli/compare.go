@@ -3,8 +3,7 @@ package cli
 import (
 	"fmt"
 
-	"stalix.dev/stalix-build/internal/check"
-	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -23,31 +22,15 @@ func runCompare(e *Env, args []string) error {
 	var by stringList
 	fs.Var(&by, "by", "a toolchain to build PKG with (give two), e.g. --by seed --by toolchain2")
 	asJSON := fs.Bool("json", false, "print a JSON report")
-	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PKG and two --by toolchains", pkg: true})
+	ss, err := b.open(e, fs, args, session.Takes{N: 1, Want: "one PKG and two --by toolchains", Pkg: true})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
+	defer ss.Close()
 	if len(by) != 2 {
 		return usagef("want one PKG and two --by toolchains")
 	}
-	target := ss.pl.Targets[0]
-	// Plan both before building either, so a misspelt toolchain fails at once.
-	var plans [2]*plan.Plan
-	for i, tc := range by {
-		if _, err := ss.p.Stages.GetToolchain(tc); err != nil {
-			return fmt.Errorf("--by: %w", err)
-		}
-		if plans[i], err = ss.p.PlanBy(tc, ss.args[0], target); err != nil {
-			return err
-		}
-	}
-	for _, pl := range plans {
-		if err := ss.build(pl, pl.Roots[target]); err != nil {
-			return err
-		}
-	}
-	r, err := check.CompareBuilds(ss.s, plans[0].Roots[target][0], plans[1].Roots[target][0])
+	r, err := ss.Compare([2]string{by[0], by[1]})
 	if err != nil {
 		return err
 	}
@@ -56,14 +39,7 @@ func runCompare(e *Env, args []string) error {
 			return err
 		}
 	} else {
-		verdict := "identical"
-		if !r.Identical {
-			verdict = fmt.Sprintf("DIFFER in %d files", len(r.Files))
-		}
-		fmt.Fprintf(e.Stdout, "%s (%s)\n%s (%s)\n%s\n", r.A, r.OutA, r.B, r.OutB, verdict)
-		for _, f := range r.Files {
-			printDiff(e, f)
-		}
+		r.WriteText(e.Stdout)
 	}
 	if !r.Identical {
 		return fmt.Errorf("%s and %s differ in %d files", r.A, r.B, len(r.Files))

@@ -10,8 +10,6 @@ func init() {
 	register("image", "build a profile and write its images under out/", runImage)
 }
 
-var oneProfile = takes{n: 1, want: "one PROFILE", profile: true}
-
 func runImage(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "image", "PROFILE [--target T] [--out DIR]",
@@ -23,13 +21,13 @@ func runImage(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	pk, err := ss.packer()
+	defer ss.Close()
+	pk, err := ss.Packer()
 	if err != nil {
 		return err
 	}
 	out := absFrom(e.Dir, *outDir)
-	for _, arch := range ss.pl.Targets {
+	for _, arch := range ss.Plan.Targets {
 		a, err := pk.Write(arch, out)
 		if err != nil {
 			return err

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -28,18 +30,11 @@ func runMirror(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	profiles := pos[1:]
-	if len(profiles) == 0 {
-		profiles, err = p.Profiles()
-		if err != nil {
-			return err
-		}
-	}
-	ws, nodes, err := p.Sources(profiles, *toolchains)
+	ws, nodes, err := p.Sources(pos[1:], *toolchains)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := interruptible()
+	ctx, cancel := session.Interruptible()
 	defer cancel()
 	res, err := newFetcher(e, false).Publish(ctx, dir, ws)
 	if err != nil {

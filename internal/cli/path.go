@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -15,15 +17,15 @@ func runPath(e *Env, args []string) error {
 	var b buildFlags
 	fs := newFlags(e, "path", "PKG [--target T]", "Print where PKG's store entry is on this machine. Exit 1 when the store lacks it (build it first).")
 	b.add(fs)
-	ss, err := b.open(e, fs, args, takes{n: 1, want: "one PKG", pkg: true})
+	ss, err := b.open(e, fs, args, session.Takes{N: 1, Want: "one PKG", Pkg: true})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	n := ss.pl.Roots[ss.pl.Targets[0]][0]
-	if !ss.s.Has(n.Base()) {
-		return fmt.Errorf("%s is not in the store %s: run stalix-build build %s", n.ID(), ss.s.Dir, n.Name)
+	defer ss.Close()
+	n := ss.Plan.Roots[ss.Plan.Targets[0]][0]
+	if !ss.Store.Has(n.Base()) {
+		return fmt.Errorf("%s is not in the store %s: run stalix-build build %s", n.ID(), ss.Store.Dir, n.Name)
 	}
-	fmt.Fprintln(e.Stdout, ss.s.Path(n.Base()))
+	fmt.Fprintln(e.Stdout, ss.Store.Path(n.Base()))
 	return nil
 }

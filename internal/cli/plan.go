@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"stalix.dev/stalix-build/internal/plan"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -24,54 +25,29 @@ func runPlan(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
+	defer ss.Close()
 	// An install media's system is a plan of its own (pack.System); it is listed after the media's.
-	plans := []*plan.Plan{ss.pl}
-	if ss.sys != nil {
-		plans = append(plans, ss.sys.Plan)
+	plans := []*plan.Plan{ss.Plan}
+	if ss.System != nil {
+		plans = append(plans, ss.System.Plan)
 	}
 	for _, pl := range plans {
 		for _, n := range pl.Nodes {
-			n.Cached = ss.s.Has(n.Base())
+			n.Cached = ss.Store.Has(n.Base())
 		}
 	}
 	if *asJSON {
-		type row struct {
-			Name      string `json:"name"`
-			Version   string `json:"version"`
-			Target    string `json:"target"`
-			Stage     string `json:"stage"`
-			Toolchain string `json:"toolchain"`
-			Out       string `json:"out"`
-			Cached    bool   `json:"cached"`
-			// Installs names the system profile a node belongs to, for an install media.
-			Installs string `json:"installs,omitempty"`
-		}
-		rows := []row{}
-		for i, pl := range plans {
-			for _, n := range pl.Nodes {
-				r := row{n.Name, n.Version, n.Target.Arch, n.Stage, n.Toolchain, n.Out(), n.Cached, ""}
-				if i > 0 {
-					r.Installs = ss.sys.Profile.Name
-				}
-				rows = append(rows, r)
-			}
+		rows := ss.Plan.Rows("")
+		if ss.System != nil {
+			rows = append(rows, ss.System.Plan.Rows(ss.System.Profile.Name)...)
 		}
 		return printJSON(e, rows)
 	}
 	for i, pl := range plans {
 		if i > 0 {
-			fmt.Fprintf(e.Stdout, "installs %s (%s):\n", ss.sys.Profile.Name, ss.sys.Profile.File)
+			fmt.Fprintf(e.Stdout, "installs %s (%s):\n", ss.System.Profile.Name, ss.System.Profile.File)
 		}
-		for _, n := range pl.Nodes {
-			mark := " "
-			if n.Cached {
-				mark = "*"
-			}
-			// arch, and /toolchain when not the seed's: the ID without the name.
-			fmt.Fprintf(e.Stdout, "%s %-10s %-22s %-8s %s\n", mark, n.Stage, n.Name+"-"+n.Version, strings.TrimPrefix(n.ID(), n.Name+"@"), n.Out())
-		}
-		fmt.Fprintf(e.Stdout, "%d nodes (* = in the store)\n", len(pl.Nodes))
+		pl.WriteTable(e.Stdout)
 	}
 	return nil
 }
@@ -81,12 +57,12 @@ func runGraph(e *Env, args []string) error {
 	fs := newFlags(e, "graph", "PROFILE [--target T]", "Print the build graph as Graphviz DOT (edges point from a node to what it needs).")
 	c.add(fs)
 	fs.Var(&c.targets, "target", "target architecture (repeatable)")
-	ss, err := c.open(e, fs, args, takes{n: 1, want: "one PROFILE"})
+	ss, err := c.open(e, fs, args, session.Takes{N: 1, Want: "one PROFILE"})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	_, err = fmt.Fprint(e.Stdout, ss.pl.DOT())
+	defer ss.Close()
+	_, err = fmt.Fprint(e.Stdout, ss.Plan.DOT())
 	return err
 }
 
@@ -94,15 +70,15 @@ func runWhy(e *Env, args []string) error {
 	var c common
 	fs := newFlags(e, "why", "PROFILE PKG", "Show one dependency path from the profile's packages to PKG.")
 	c.add(fs)
-	ss, err := c.open(e, fs, args, takes{n: 2, want: "PROFILE and PKG"})
+	ss, err := c.open(e, fs, args, session.Takes{N: 2, Want: "PROFILE and PKG"})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	pos := ss.args
-	path := ss.pl.Why(pos[1])
+	defer ss.Close()
+	pos := ss.Args
+	path := ss.Plan.Why(pos[1])
 	if path == nil {
-		if _, err := ss.p.Repo.Get(pos[1]); err != nil {
+		if _, err := ss.Project.Repo.Get(pos[1]); err != nil {
 			return err
 		}
 		return fmt.Errorf("%s does not need %s", pos[0], pos[1])
@@ -121,14 +97,14 @@ func runRender(e *Env, args []string) error {
 	c.add(fs)
 	c.targets = stringList{"x86_64"}
 	fs.Func("target", "target architecture (default x86_64)", func(v string) error { c.targets = stringList{v}; return nil })
-	ss, err := c.open(e, fs, args, takes{n: 1, want: "one PKG", pkg: true})
+	ss, err := c.open(e, fs, args, session.Takes{N: 1, Want: "one PKG", Pkg: true})
 	if err != nil {
 		return err
 	}
-	defer ss.close()
+	defer ss.Close()
 	// The root, not the first node of that name: with --toolchain the plan
 	// also holds the package as built by the toolchains before.
-	n := ss.pl.Roots[c.targets[0]][0]
+	n := ss.Plan.Roots[c.targets[0]][0]
 	fmt.Fprintf(e.Stdout, "# %s\n%s", n.Out(), n.Script)
 	return nil
 }

@@ -3,16 +3,16 @@ package cli
 import (
 	"fmt"
 
-	"stalix.dev/stalix-build/internal/build"
 	"stalix.dev/stalix-build/internal/bundle"
 	"stalix.dev/stalix-build/internal/pack"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
 	register("sbom", "print a profile's SBOM (SPDX 2.3 JSON) for one target", runSBOM)
 }
 
-var oneImage = takes{n: 1, want: "one PROFILE", profile: true, one: true}
+var oneImage = session.Takes{N: 1, Want: "one PROFILE", Profile: true, One: true}
 
 func runSBOM(e *Env, args []string) error {
 	var b buildFlags
@@ -25,18 +25,18 @@ func runSBOM(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	pk, err := ss.packer()
+	defer ss.Close()
+	pk, err := ss.Packer()
 	if err != nil {
 		return err
 	}
-	arch, out := ss.pl.Targets[0], absFrom(e.Dir, *outDir)
-	files, err := pack.ListedImages(out, ss.prof.Name+"-"+arch)
+	arch, out := ss.Plan.Targets[0], absFrom(e.Dir, *outDir)
+	files, err := pack.ListedImages(out, ss.Profile.Name+"-"+arch)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		fmt.Fprintf(e.Stderr, "sbom: no images of %s-%s in %s: the SBOM lists no image files (run stalix-build image first)\n", ss.prof.Name, arch, out)
+		fmt.Fprintf(e.Stderr, "sbom: no images of %s-%s in %s: the SBOM lists no image files (run stalix-build image first)\n", ss.Profile.Name, arch, out)
 	}
 	doc, err := pk.SBOM(arch, files)
 	if err != nil {
@@ -46,7 +46,7 @@ func runSBOM(e *Env, args []string) error {
 	return err
 }
 
-var profileAndDir = takes{n: 2, want: "PROFILE DIR", profile: true}
+var profileAndDir = session.Takes{N: 2, Want: "PROFILE DIR", Profile: true}
 
 // runBundle is "sources bundle PROFILE DIR".
 func runBundle(e *Env, args []string) error {
@@ -58,17 +58,9 @@ func runBundle(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer ss.close()
-	nodes, err := ss.sourceNodes()
-	if err != nil {
-		return err
-	}
-	f := newFetcher(e, b.offline)
-	if err := f.Fetch(ss.ctx, build.Wants(nodes)); err != nil {
-		return err
-	}
-	dir := absFrom(e.Dir, ss.args[1])
-	m, err := bundle.Write(dir, ss.prof.Name, nodes, f)
+	defer ss.Close()
+	dir := absFrom(e.Dir, ss.Args[1])
+	m, err := ss.Bundle(dir)
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 
-	"stalix.dev/stalix-build/bootstrap"
 	"stalix.dev/stalix-build/internal/plan"
-	"stalix.dev/stalix-build/internal/project"
-	"stalix.dev/stalix-build/internal/store"
+	"stalix.dev/stalix-build/internal/session"
 )
 
 func init() {
@@ -29,28 +26,19 @@ func runSeed(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.openStore()
+	s, err := session.OpenStore(c.store)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	base := p.SeedBase()
-	// Outside a checkout the import reads the built-in lock from a file.
-	lock, err := p.SeedLockFile(filepath.Join(filepath.Dir(store.DefaultDir()), "embedded"))
-	if err != nil {
-		return err
-	}
-	if !s.Has(base) {
-		fmt.Fprintf(e.Stderr, "seed: fetching and unpacking the packages of %s\n", lock)
-	}
-	ctx, cancel := interruptible()
+	ctx, cancel := session.Interruptible()
 	defer cancel()
-	path, err := bootstrap.Import(ctx, s, base, plan.Host, lock, newFetcher(e, false))
+	path, err := p.ImportSeed(ctx, s, newFetcher(e, false), e.Stderr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "seed %s\n", path)
-	return s.AddRoot("seed-"+plan.Host, base)
+	return nil
 }
 
 // runSeedUpdate re-resolves bootstrap/seed.list into the lock, keeping the
@@ -67,16 +55,9 @@ func runSeedUpdate(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if p.Root == project.Embedded {
-		return fmt.Errorf("seed update rewrites bootstrap/seed-%s.lock: run it in a stalix-build checkout, or pass --root", plan.Host)
-	}
-	lock, err := p.SeedLockFile("")
-	if err != nil {
-		return err
-	}
-	ctx, cancel := interruptible()
+	ctx, cancel := session.Interruptible()
 	defer cancel()
-	u, err := bootstrap.UpdateLock(ctx, filepath.Join(p.Root, "bootstrap", "seed.list"), lock, *all)
+	u, lock, err := p.UpdateSeed(ctx, *all)
 	if err != nil {
 		return err
 	}

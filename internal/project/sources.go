@@ -12,11 +12,16 @@ import (
 // seed's .debs, and the sources of every node they plan, for all their
 // targets, under the chosen toolchain and, with toolchains, under every
 // other one too, with the image step's own tools. It also counts the
-// nodes.
+// nodes. No args is every profile in profiles/.
 func (p *Project) Sources(args []string, toolchains bool) ([]fetch.Want, int, error) {
 	es, lock, err := p.SeedLock()
 	if err != nil {
 		return nil, 0, err
+	}
+	if len(args) == 0 {
+		if args, err = p.Profiles(); err != nil {
+			return nil, 0, err
+		}
 	}
 	ws := bootstrap.Wants(lock, es)
 	tcs := []string{p.Toolchain}
