@@ -82,15 +82,16 @@ func runBoot(e *Env, args []string) error {
 	case o.InstallCheck:
 		installed := want
 		installed.StoreCount, installed.Commands = a.InstallStoreCount, ss.System.Profile.Check.Commands
-		target := *installedDisk
+		target, onto := *installedDisk, "an empty NVMe disk"
 		if target != "" {
 			target = absFrom(e.Dir, target)
+			onto = target
 		}
 		if err := boot.Install(ctx, m, want, installed, target, e.Stdout); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "install check passed: %s installed %s onto an empty NVMe disk, which booted alone under UEFI with %d store entries, %.1fs\n",
-			a.Disk, ss.System.Profile.Name, installed.StoreCount, time.Since(start).Seconds())
+		fmt.Fprintf(e.Stdout, "install check passed: %s installed %s onto %s, which booted alone under UEFI with %d store entries, %.1fs\n",
+			a.Disk, ss.System.Profile.Name, onto, installed.StoreCount, time.Since(start).Seconds())
 		return nil
 	case !o.Check:
 		return m.Run(ctx, os.Stdin, e.Stdout, e.Stderr, func(bin string) { fmt.Fprintf(e.Stderr, "boot: %s (leave with Ctrl-A X)\n", bin) })

@@ -96,7 +96,7 @@ func importOne(e *Env, f *fetch.Fetcher, arg string, strip int) error {
 		fmt.Fprintf(e.Stdout, "sha256 %s  %s\n", sha, arg)
 	}
 	if err != nil {
-		return fmt.Errorf("import %s: %w", arg, err)
+		return err
 	}
 	if tree != nil {
 		note := ""
