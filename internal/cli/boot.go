@@ -43,17 +43,19 @@ func runBoot(e *Env, args []string) error {
 	fs.BoolVar(&o.Screen, "screen", false, "boot the disk under UEFI with a display device; with --check, check the profile's [screen] regions in screendumps")
 	fs.BoolVar(&o.Write, "write", false, "let the guest write to the disk image (by default writes go to a snapshot)")
 	// One target, --target or else the profile's first, and only it is built.
-	ss, err := b.open(e, fs, args, session.Takes{N: 1, Want: "one PROFILE", Profile: true, One: true})
+	ss, err := b.open(e, fs, args, session.Takes{N: 1, Want: "one PROFILE", Profile: true, One: true}, func() error {
+		if err := o.Validate(); err != nil {
+			return usagef("%v", err)
+		}
+		if *installedDisk != "" && !o.InstallCheck {
+			return usagef("--installed-disk is for --install-check")
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer ss.Close()
-	if err := o.Validate(); err != nil {
-		return usagef("%v", err)
-	}
-	if *installedDisk != "" && !o.InstallCheck {
-		return usagef("--installed-disk is for --install-check")
-	}
 	ctx, prof, arch := ss.Ctx, ss.Profile, ss.Plan.Targets[0]
 	if o.InstallCheck && (ss.System == nil || prof.Outputs.Disk == nil) {
 		return fmt.Errorf("%s: --install-check needs an install media: [install] and [outputs.disk] (see profiles/install.toml)", prof.File)

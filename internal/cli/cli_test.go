@@ -55,6 +55,12 @@ func TestVerbs(t *testing.T) {
 		{"path of a profile", []string{"path", "demo"}, 2, "", "want a package"},
 		{"boot two targets", []string{"boot", "demo", "--target", "x86_64", "--target", "aarch64"}, 2, "", "boot one target at a time"},
 		{"boot a package", []string{"boot", "libz"}, 2, "", "libz is a package; this command wants a profile"},
+		// Flag combinations fail before anything is planned: a profile that does not exist is not looked for.
+		{"boot disk and initramfs", []string{"boot", "nosuch", "--disk", "--initramfs"}, 2, "", "--disk and --initramfs exclude each other"},
+		{"boot root device without disk", []string{"boot", "nosuch", "--root-device", "nvme"}, 2, "", "--root-device is for --disk boots"},
+		{"boot installed disk alone", []string{"boot", "nosuch", "--installed-disk", "x.img"}, 2, "", "--installed-disk is for --install-check"},
+		{"run-node print a profile", []string{"run-node", "--print", "demo"}, 2, "", "want a package, not a profile"},
+		{"run-node two files", []string{"run-node", "a.json", "b.json"}, 2, "", "want one FILE, or --print PKG"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -16,10 +16,17 @@ var (
 )
 
 // open parses a verb's command line and opens its session (plan only).
-func (c *common) open(e *Env, fs *flag.FlagSet, args []string, t session.Takes) (*session.Session, error) {
+// checks run on the parsed flags first, so a usage error comes before any
+// planning or cache.
+func (c *common) open(e *Env, fs *flag.FlagSet, args []string, t session.Takes, checks ...func() error) (*session.Session, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return nil, err
+		}
 	}
 	return c.openParsed(e, fs, args, pos, t)
 }
@@ -37,8 +44,8 @@ func (c *common) openParsed(e *Env, fs *flag.FlagSet, args, pos []string, t sess
 
 // open is common.open for the verbs that build: the session takes the
 // build flags.
-func (b *buildFlags) open(e *Env, fs *flag.FlagSet, args []string, t session.Takes) (*session.Session, error) {
-	ss, err := b.common.open(e, fs, args, t)
+func (b *buildFlags) open(e *Env, fs *flag.FlagSet, args []string, t session.Takes, checks ...func() error) (*session.Session, error) {
+	ss, err := b.common.open(e, fs, args, t, checks...)
 	if err != nil {
 		return nil, err
 	}
