@@ -5,6 +5,7 @@
 package boot
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,26 +29,18 @@ type Options struct {
 	Timeout         time.Duration // what a check waits for each step
 }
 
-// UsageError is a combination of options that cannot work, whatever the profile.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-// Validate refuses the options that exclude each other.
+// Validate refuses the options that exclude each other, whatever the
+// profile: the command line's mistake.
 func (o Options) Validate() error {
-	var msg string
 	switch {
 	case o.Disk && o.Initramfs:
-		msg = "--disk and --initramfs exclude each other"
+		return errors.New("--disk and --initramfs exclude each other")
 	case o.RootDevice != "" && !o.Disk:
-		msg = "--root-device is for --disk boots"
+		return errors.New("--root-device is for --disk boots")
 	case o.InstallCheck && (o.Initramfs || o.Disk || o.Check || o.RootDevice != ""):
-		msg = "--install-check boots the media and the installed disk itself: leave out --disk, --initramfs, --check and --root-device"
+		return errors.New("--install-check boots the media and the installed disk itself: leave out --disk, --initramfs, --check and --root-device")
 	case o.Screen && o.Initramfs:
-		msg = "--screen boots the disk under UEFI firmware, which shows the display; drop --initramfs"
-	}
-	if msg != "" {
-		return &UsageError{msg}
+		return errors.New("--screen boots the disk under UEFI firmware, which shows the display; drop --initramfs")
 	}
 	return nil
 }

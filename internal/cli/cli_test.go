@@ -53,7 +53,7 @@ func TestVerbs(t *testing.T) {
 		{"compare unknown toolchain", []string{"compare", "hello", "--by", "seed", "--by", "t9"}, 1, "", `--by: unknown toolchain "t9"`},
 		{"path not built", []string{"path", "libz"}, 1, "", "libz@x86_64 is not in the store"},
 		{"path of a profile", []string{"path", "demo"}, 2, "", "want a package"},
-		{"boot two targets", []string{"boot", "demo", "--target", "x86_64", "--target", "aarch64"}, 2, "", "boot one target at a time"},
+		{"boot two targets", []string{"boot", "demo", "--target", "x86_64", "--target", "aarch64"}, 2, "", "one target at a time"},
 		{"boot a package", []string{"boot", "libz"}, 2, "", "libz is a package; this command wants a profile"},
 		// Flag combinations fail before anything is planned: a profile that does not exist is not looked for.
 		{"boot disk and initramfs", []string{"boot", "nosuch", "--disk", "--initramfs"}, 2, "", "--disk and --initramfs exclude each other"},

@@ -93,7 +93,7 @@ func Open(o Options, args []string, t Takes) (*Session, error) {
 	}
 	targets := o.Targets
 	if t.One && len(targets) > 1 {
-		return nil, argErrorf("boot one target at a time")
+		return nil, argErrorf("one target at a time: give one --target, or none for the profile's first")
 	}
 	if t.One && len(targets) == 0 && prof != nil {
 		targets = prof.Targets[:1]

@@ -33,7 +33,7 @@ func TestOpen(t *testing.T) {
 		{name: "package for profile", args: []string{"busybox"}, takes: profile, argErr: "busybox is a package; this command wants a profile"},
 		{name: "profile for package", args: []string{"minimal"}, takes: Takes{N: 1, Want: "one PKG", Pkg: true}, argErr: "want a package, not a profile"},
 		{name: "two targets for one", args: []string{"minimal"}, targets: []string{"x86_64", "aarch64"},
-			takes: Takes{N: 1, Want: "one PROFILE", Profile: true, One: true}, argErr: "boot one target at a time"},
+			takes: Takes{N: 1, Want: "one PROFILE", Profile: true, One: true}, argErr: "one target at a time: give one --target, or none for the profile's first"},
 		{name: "nothing of that name", args: []string{"no-such-thing"}, takes: Takes{N: 1, Want: "one PROFILE or PKG"}, err: "no-such-thing"},
 		{name: "one target: the profile's first", args: []string{"minimal"}, takes: Takes{N: 1, Want: "one PROFILE", Profile: true, One: true},
 			planned: []string{"x86_64"}},
