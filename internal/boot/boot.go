@@ -26,7 +26,7 @@ type Options struct {
 	RootDevice      string // the disk's controller (qemu.Buses); "" is virtio
 	Net             string // a NIC on the user network (qemu.Nets)
 	KVM, Write      bool
-	Timeout         time.Duration // what a check waits for each step
+	Timeout         time.Duration // what a check waits for each step; 0: DefaultTimeout (Screen: the profile's)
 }
 
 // Validate refuses the options that exclude each other, whatever the
@@ -51,6 +51,9 @@ func (o Options) Validate() error {
 // in errors.
 func Machine(a *pack.Artifacts, arch, profile string, commands []string, o Options) (m qemu.Machine, want qemu.Expect, note string, err error) {
 	want = qemu.Expect{Arch: arch, StoreCount: a.StoreCount, Timeout: o.Timeout, Commands: commands}
+	if want.Timeout == 0 {
+		want.Timeout = DefaultTimeout
+	}
 	if o.Net != "" {
 		want.DHCP = "eth0"
 	}

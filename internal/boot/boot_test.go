@@ -52,7 +52,7 @@ func TestMachine(t *testing.T) {
 	}{
 		{name: "initramfs", a: all, arch: "x86_64", kernel: "k"},
 		{name: "disk", a: all, arch: "x86_64", o: Options{Disk: true}, disk: "d"},
-		{name: "nvme", a: all, arch: "x86_64", o: Options{Disk: true, RootDevice: "nvme"}, disk: "d", bus: "nvme", rootBus: "nvme"},
+		{name: "nvme", a: all, arch: "x86_64", o: Options{Disk: true, RootDevice: "nvme", Timeout: time.Minute}, disk: "d", bus: "nvme", rootBus: "nvme"},
 		{name: "aarch64 ahci", a: all, arch: "aarch64", o: Options{Disk: true, RootDevice: "ahci"}, disk: "d", bus: "ahci", rootBus: "ahci",
 			kernel: "k", firmware: true, note: "QEMU_EFI cannot boot from AHCI"},
 		{name: "screen", a: all, arch: "x86_64", o: Options{Screen: true}, disk: "d", display: true},
@@ -63,7 +63,6 @@ func TestMachine(t *testing.T) {
 		{name: "no initramfs", a: &pack.Artifacts{Disk: "d"}, arch: "x86_64", err: "p.toml: the profile needs [outputs.initramfs]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.o.Timeout = time.Minute
 			m, want, note, err := Machine(tc.a, tc.arch, "p.toml", []string{"true"}, tc.o)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
@@ -80,7 +79,12 @@ func TestMachine(t *testing.T) {
 			if m.Write != (tc.o.Write && !tc.o.InstallCheck) || m.Net != tc.o.Net {
 				t.Errorf("write %v, net %q, from %+v", m.Write, m.Net, tc.o)
 			}
-			if want.RootBus != tc.rootBus || want.DHCP != tc.dhcp || want.StoreCount != 5 || want.Timeout != time.Minute || want.Arch != tc.arch {
+			// --timeout's 0 is the default wait.
+			timeout := tc.o.Timeout
+			if timeout == 0 {
+				timeout = DefaultTimeout
+			}
+			if want.RootBus != tc.rootBus || want.DHCP != tc.dhcp || want.StoreCount != 5 || want.Timeout != timeout || want.Arch != tc.arch {
 				t.Errorf("expect %+v", want)
 			}
 			if (note == "") != (tc.note == "") || !strings.Contains(note, tc.note) {

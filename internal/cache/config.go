@@ -47,6 +47,10 @@ type ArgError struct{ Err error }
 func (e *ArgError) Error() string { return e.Err.Error() }
 func (e *ArgError) Unwrap() error { return e.Err }
 
+// CommandLine marks the error as the command line's, which the cli reports
+// with its usage and exit 2.
+func (e *ArgError) CommandLine() {}
+
 // WriteKeyPair makes a key pair NAME and writes DIR/NAME.sec (mode 0600)
 // and DIR/NAME.pub. It never overwrites a key file.
 func WriteKeyPair(dir, name string) (paths []string, pub PublicKey, err error) {

@@ -10,12 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-
-	"stalix.dev/stalix-build/internal/cache"
-	"stalix.dev/stalix-build/internal/session"
-	"stalix.dev/stalix-build/internal/store"
 )
 
 // Exit codes.
@@ -33,21 +28,46 @@ type Env struct {
 }
 
 type verb struct {
-	name    string
+	name    string // two words for a subcommand: "cache push"
 	summary string
 	run     func(e *Env, args []string) error
 }
 
-var verbs []verb
-
-func register(name, summary string, run func(e *Env, args []string) error) {
-	verbs = append(verbs, verb{name, summary, run})
+// verbs in the order help lists them.
+var verbs = []verb{
+	{"boot", "boot a profile's image under QEMU, or check that it boots", runBoot},
+	{"build", "build a profile's packages (or one package) into the store", runBuild},
+	{"cache keygen", "make the key pair that signs what cache push uploads", runKeygen},
+	{"cache push", "upload the store entries of a profile or package to a binary cache", runPush},
+	{"check", "rebuild packages (and images) under changed conditions and compare bit for bit", runCheck},
+	{"compare", "build one package with two toolchains and compare the outputs file by file", runCompare},
+	{"fetch", "fetch the sources a profile needs into the source cache", runFetch},
+	{"gc", "remove store entries that no root reaches", runGC},
+	{"graph", "print a profile's build graph as Graphviz DOT", runGraph},
+	{"image", "build a profile and write its images under out/", runImage},
+	{"log", "print the stored build log of a package", runLog},
+	{"ls", "list store entries with their sizes", runLs},
+	{"mirror", "copy every source and seed .deb the profiles need into an append-only mirror directory", runMirror},
+	{"path", "print the host directory of a built package's store entry", runPath},
+	{"plan", "list the nodes of a profile in build order with their store paths", runPlan},
+	{"render", "print the rendered build script of a package", runRender},
+	{"report", "print the path of the last build's report.html", runReport},
+	{"run-node", "build one node from an action file, the sandbox as a standalone step", runRunNode},
+	{"sbom", "print a profile's SBOM (SPDX 2.3 JSON) for one target", runSBOM},
+	{"seed", "fetch, verify and unpack the pinned binary seed into the store", runSeed},
+	{"seed update", "re-resolve the seed's lock, moving only the pins the archive dropped", runSeedUpdate},
+	{"sources bundle", "copy the sources an image is built from into a directory", runBundle},
+	{"sources import", "add local files and source trees to the source cache", runImport},
+	{"why", "show one dependency path from a profile to a package", runWhy},
 }
 
-// usageError makes Run exit 2.
+// usageError is the command line's fault: Run prints it with a pointer to
+// the verb's --help and exits 2. session.ArgError and cache.ArgError are
+// too: every error with the CommandLine method is.
 type usageError struct{ msg string }
 
 func (u *usageError) Error() string { return u.msg }
+func (u *usageError) CommandLine()  {}
 
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
@@ -55,119 +75,81 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 func Run(args []string, stdout, stderr io.Writer) int {
 	wd, _ := os.Getwd()
 	e := &Env{Stdout: stdout, Stderr: stderr, Stdin: os.Stdin, Dir: wd}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stdout)
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
+		printUsage(stdout, "")
 		if len(args) == 0 {
 			return ExitUsage
 		}
 		return ExitOK
 	}
-	sort.Slice(verbs, func(i, j int) bool { return verbs[i].name < verbs[j].name })
-	for _, v := range verbs {
-		if v.name == args[0] {
-			err := v.run(e, args[1:])
-			var ue *usageError
-			var ae *cache.ArgError
-			var se *session.ArgError
-			switch {
-			case errors.As(err, &ae):
-				ue = &usageError{ae.Error()}
-			case errors.As(err, &se):
-				ue = &usageError{se.Msg}
-			}
-			switch {
-			case err == nil:
-				return ExitOK
-			case errors.Is(err, flag.ErrHelp):
-				return ExitOK
-			case ue != nil || errors.As(err, &ue):
-				fmt.Fprintf(stderr, "stalix-build %s: %s\n(see stalix-build %s --help)\n", v.name, ue.msg, v.name)
-				return ExitUsage
-			default:
-				fmt.Fprintf(stderr, "stalix-build %s: %v\n", v.name, err)
-				return ExitFail
+	v, rest := find(args)
+	if v == nil {
+		return unknown(args, stdout, stderr)
+	}
+	err := v.run(e, rest)
+	var usage interface {
+		error
+		CommandLine()
+	}
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &usage):
+		fmt.Fprintf(stderr, "stalix-build %s: %s\n(see stalix-build %s --help)\n", v.name, usage.Error(), v.name)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "stalix-build %s: %v\n", v.name, err)
+	return ExitFail
+}
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// find is the verb args name, a subcommand before its parent, and its arguments.
+func find(args []string) (*verb, []string) {
+	for n := min(len(args), 2); n > 0; n-- {
+		for i := range verbs {
+			if verbs[i].name == strings.Join(args[:n], " ") {
+				return &verbs[i], args[n:]
 			}
 		}
 	}
-	fmt.Fprintf(stderr, "stalix-build: unknown command %q\n", args[0])
-	printUsage(stderr)
+	return nil, nil
+}
+
+// unknown answers a command line that names no verb. A verb's first word
+// alone ("cache") gets the list of its subcommands.
+func unknown(args []string, stdout, stderr io.Writer) int {
+	var subs strings.Builder
+	if !printUsage(&subs, args[0]+" ") {
+		fmt.Fprintf(stderr, "stalix-build: unknown command %q\n", args[0])
+		printUsage(stderr, "")
+		return ExitUsage
+	}
+	if len(args) > 1 && isHelp(args[1]) {
+		fmt.Fprint(stdout, subs.String())
+		return ExitOK
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(stderr, "stalix-build %s: unknown command %q\n", args[0], args[1])
+	}
+	fmt.Fprint(stderr, subs.String())
 	return ExitUsage
 }
 
-func printUsage(w io.Writer) {
-	sort.Slice(verbs, func(i, j int) bool { return verbs[i].name < verbs[j].name })
-	fmt.Fprintln(w, "usage: stalix-build COMMAND [flags] [args]\n\ncommands:")
+// printUsage lists the verbs whose names start with prefix ("" for all,
+// "cache " for cache's subcommands) and says whether there were any.
+func printUsage(w io.Writer, prefix string) bool {
+	var lines []string
 	for _, v := range verbs {
-		fmt.Fprintf(w, "  %-8s %s\n", v.name, v.summary)
-	}
-	fmt.Fprintln(w, "\nRun stalix-build COMMAND --help for a command's flags.")
-}
-
-// stringList is a repeatable flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
-// common are the flags every verb that reads recipes takes.
-type common struct {
-	store     string
-	overlays  stringList
-	root      string
-	toolchain string
-	targets   stringList // a verb that takes --target adds the flag
-}
-
-func newFlags(e *Env, name, args, summary string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.Stderr, "usage: stalix-build %s %s\n\n%s\n\nflags:\n", name, args, summary)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseStore parses the command line of a verb that wants n arguments
-// (want says which) and opens its store; the verbs that read recipes go
-// through open instead.
-func (c *common) parseStore(fs *flag.FlagSet, args []string, n int, want string) ([]string, *store.Store, error) {
-	pos, err := parse(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(pos) != n {
-		return nil, nil, usagef("want %s", want)
-	}
-	s, err := session.OpenStore(c.store)
-	return pos, s, err
-}
-
-func (c *common) add(fs *flag.FlagSet) {
-	fs.StringVar(&c.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
-	fs.Var(&c.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
-	fs.StringVar(&c.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: $STALIX_ROOT, else a checkout found from the working directory up, else the tree built into the binary)")
-	fs.StringVar(&c.toolchain, "toolchain", "", "build with this toolchain from stages/stages.toml instead of the profile's (seed, toolchain2, toolchain3)")
-}
-
-// parse parses flags; Go's flag stops at the first positional argument, so
-// flags after it are parsed too, as users of other build tools expect.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usagef("%v", err)
+		if strings.HasPrefix(v.name, prefix) {
+			lines = append(lines, fmt.Sprintf("  %-15s %s", v.name, v.summary))
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
 	}
+	if len(lines) == 0 {
+		return false
+	}
+	fmt.Fprintf(w, "usage: stalix-build %sCOMMAND [flags] [args]\n\ncommands:\n%s\n\nRun stalix-build COMMAND --help for a command's flags.\n", prefix, strings.Join(lines, "\n"))
+	return true
 }
 
 // printJSON is every --json report: indented, one value, to stdout.

@@ -169,3 +169,28 @@ func TestInstallProfiles(t *testing.T) {
 		t.Errorf("plan media: exit %d, want the system's nodes after \"installs demo\":\n%s%s", code, out, errs)
 	}
 }
+
+// TestSubcommands: a verb's first word alone lists its subcommands, and an
+// unknown subcommand or a stray argument is a usage error, not a run.
+func TestSubcommands(t *testing.T) {
+	for _, c := range []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"cache"}, 2, "", "cache push"},
+		{[]string{"cache", "--help"}, 0, "cache keygen", ""},
+		{[]string{"sources", "bogus"}, 2, "", `stalix-build sources: unknown command "bogus"`},
+		{[]string{"sources", "import"}, 2, "", "want at least one FILE"},
+		{[]string{"seed", "updat", "--store", t.TempDir()}, 2, "", "want no arguments, or seed update"},
+		{[]string{"cache", "keygen"}, 2, "", "stalix-build cache keygen: want one NAME"},
+		// A cache.ArgError is the command line's too.
+		{[]string{"cache", "keygen", "bad:name", "--dir", t.TempDir()}, 2, "", "(see stalix-build cache keygen --help)"},
+		{[]string{"--help"}, 0, "sources import", ""},
+	} {
+		code, out, errs := run(t, c.args...)
+		if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.err) {
+			t.Errorf("%v: exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stdout ~ %q, stderr ~ %q", c.args, code, c.code, out, errs, c.out, c.err)
+		}
+	}
+}

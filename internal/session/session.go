@@ -48,6 +48,10 @@ type ArgError struct{ Msg string }
 
 func (e *ArgError) Error() string { return e.Msg }
 
+// CommandLine marks the error as the command line's, which the cli reports
+// with its usage and exit 2.
+func (e *ArgError) CommandLine() {}
+
 func argErrorf(format string, a ...any) error { return &ArgError{fmt.Sprintf(format, a...)} }
 
 // Session is one verb's project, plan and store; a verb that builds sets
