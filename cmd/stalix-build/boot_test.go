@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
 	"debug/elf"
 	"encoding/json"
@@ -11,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"archive/tar"
 	"github.com/klauspost/compress/zstd"
 )
 
