@@ -33,7 +33,7 @@ func TestBuildReport(t *testing.T) {
 	}
 	_, stderr := run("build", "p", "-j", "2")
 	t.Logf("build:\n%s", stderr)
-	summary := regexp.MustCompile(`(?m)^wall ([0-9.]+)s, CPU ([0-9.]+)s \(user [0-9.]+s, sys [0-9.]+s\), utilisation ([0-9]+)% of 2 jobs\ncritical path [0-9.]+s: n0@x86_64 [0-9.]+s > n1@x86_64 [0-9.]+s > n2@x86_64 [0-9.]+s$`)
+	summary := regexp.MustCompile(`(?m)^wall ([0-9.]+)s, CPU ([0-9.]+)s \(builds: user [0-9.]+s, sys [0-9.]+s; stalix-build [0-9.]+s\), utilisation ([0-9]+)% of 2 jobs\ncritical path [0-9.]+s: n0@x86_64 [0-9.]+s > n1@x86_64 [0-9.]+s > n2@x86_64 [0-9.]+s$`)
 	m := summary.FindStringSubmatch(stderr)
 	if m == nil {
 		t.Fatalf("no summary with the critical path n0 > n1 > n2 in:\n%s", stderr)

@@ -3,6 +3,7 @@ package build
 import (
 	"errors"
 	"sync"
+	"syscall"
 	"time"
 
 	"stalix.dev/stalix-build/internal/plan"
@@ -18,11 +19,12 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	began time.Time
+	self  time.Duration // this process's CPU time when the run began
 	nodes map[string]*report.Node
 }
 
 func newRecorder(sp *sched.Plan) *recorder {
-	r := &recorder{began: time.Now(), nodes: map[string]*report.Node{}}
+	r := &recorder{began: time.Now(), self: selfCPU(), nodes: map[string]*report.Node{}}
 	for _, id := range sp.IDs() {
 		r.nodes[id] = &report.Node{ID: id, Deps: sp.Deps(id), Status: report.Skipped}
 	}
@@ -74,7 +76,7 @@ func (r *recorder) cpu(id string, u sandbox.Usage) {
 func (r *recorder) run(st *store.Store, jobs int, nodes []*plan.Node, has func(string) bool) *report.Run {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := &report.Run{Began: r.began, Wall: time.Since(r.began), Jobs: jobs}
+	out := &report.Run{Began: r.began, Wall: time.Since(r.began), Jobs: jobs, Self: selfCPU() - r.self}
 	seen := map[string]bool{}
 	add := func(n *plan.Node, rn report.Node) {
 		if m, err := st.ReadManifest(n.Base()); err == nil {
@@ -140,4 +142,14 @@ func (v Views) Close() error {
 		err = errors.Join(err, x.Close())
 	}
 	return err
+}
+
+// selfCPU is the user and system time of this process (not of its
+// children, which the sandboxes count): the Go side of the builds.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

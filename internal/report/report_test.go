@@ -32,7 +32,12 @@ func TestSummary(t *testing.T) {
 		lines []string
 	}{
 		{"two slots", twoSlots(), []string{
-			"wall 1m40s, CPU 2m30s (user 2m07s, sys 23.0s), utilisation 75% of 2 jobs",
+			"wall 1m40s, CPU 2m30s (builds: user 2m07s, sys 23.0s; stalix-build 0.0s), utilisation 75% of 2 jobs",
+			"critical path 1m40s: a 40.0s > d 1m00s",
+		}},
+		// stalix-build's own CPU (unpacking in Go) counts: the cores did it for the build.
+		{"two slots and unpacking", func() *Run { r := twoSlots(); r.Self = 20 * s; return r }(), []string{
+			"wall 1m40s, CPU 2m50s (builds: user 2m07s, sys 23.0s; stalix-build 20.0s), utilisation 85% of 2 jobs",
 			"critical path 1m40s: a 40.0s > d 1m00s",
 		}},
 		{"a chain through a failure", &Run{Wall: 10 * s, Jobs: 1, Nodes: []Node{
@@ -40,11 +45,11 @@ func TestSummary(t *testing.T) {
 			{ID: "y", Deps: []string{"x"}, Status: Failed, Start: 4 * s, End: 10 * s, User: 5 * s},
 			{ID: "z", Deps: []string{"y"}, Status: Skipped},
 		}}, []string{
-			"wall 10.0s, CPU 9.0s (user 9.0s, sys 0.0s), utilisation 90% of 1 job",
+			"wall 10.0s, CPU 9.0s (builds: user 9.0s, sys 0.0s; stalix-build 0.0s), utilisation 90% of 1 job",
 			"critical path 10.0s: x 4.0s > y 6.0s",
 		}},
 		{"nothing ran", &Run{Wall: 0, Jobs: 4, Nodes: []Node{{ID: "x", Status: InStore}}}, []string{
-			"wall 0.0s, CPU 0.0s (user 0.0s, sys 0.0s), utilisation 0% of 4 jobs",
+			"wall 0.0s, CPU 0.0s (builds: user 0.0s, sys 0.0s; stalix-build 0.0s), utilisation 0% of 4 jobs",
 			"critical path: nothing ran",
 		}},
 	}
