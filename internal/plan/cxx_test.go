@@ -159,3 +159,42 @@ func TestSeedlessHostLibs(t *testing.T) {
 		}
 	}
 }
+
+// A freestanding recipe (the kernel) does not wait for cc and the musl it
+// carries under a seed; under a seedless toolchain it gets the build host's
+// cc for its host programs, and still not the target's.
+func TestFreestanding(t *testing.T) {
+	cfg := shipped(t)
+	for _, tc := range []struct {
+		toolchain, target string
+		want, not         []string // node IDs among linux's inputs, or not
+	}{
+		{"", "x86_64", nil, []string{"cc@x86_64", "musl@x86_64"}},
+		{"", "aarch64", nil, []string{"cc@aarch64", "cc@x86_64", "musl@aarch64"}},
+		{"toolchain3", "aarch64", []string{"cc@x86_64/toolchain3"}, []string{"cc@aarch64/toolchain3"}},
+	} {
+		cfg.Toolchain = tc.toolchain
+		pl, err := ForPackages(cfg, tc.target, "linux", "busybox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		linux, busybox := pl.Roots[tc.target][0], pl.Roots[tc.target][1]
+		ids := map[string]bool{}
+		for _, d := range linux.Inputs() {
+			ids[d.ID()] = true
+		}
+		for _, id := range tc.want {
+			if !ids[id] {
+				t.Errorf("%s (%s): linux lacks %s: %v", tc.target, tc.toolchain, id, depIDs(linux))
+			}
+		}
+		for _, id := range tc.not {
+			if ids[id] {
+				t.Errorf("%s (%s): linux waits for %s: %v", tc.target, tc.toolchain, id, depIDs(linux))
+			}
+		}
+		if !reaches(busybox, "musl") {
+			t.Errorf("%s (%s): busybox, which is not freestanding, lost musl: %v", tc.target, tc.toolchain, depIDs(busybox))
+		}
+	}
+}

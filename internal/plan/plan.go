@@ -224,8 +224,12 @@ func (p *planner) visit(name, arch, tc, from string) (*Node, error) {
 		// -isystem); everywhere else libraries flow, with their own.
 		n.Libs = libClosure(n.Deps, rc.Deps.Libs)
 	}
-	if err := add(st.Implicit, arch, &n.Deps); err != nil {
-		return nil, err
+	// A freestanding build (the kernel) needs a compiler, not cc's musl
+	// sysroot, and need not wait for one to be built.
+	if !rc.Freestanding {
+		if err := add(st.Implicit, arch, &n.Deps); err != nil {
+			return nil, err
+		}
 	}
 	if rc.CXX {
 		if err := add(st.ImplicitCXX, arch, &n.Deps); err != nil {

@@ -157,7 +157,7 @@ func parse(path string, data []byte, fsys fs.FS, dir string) (*Recipe, error) {
 			keys[i] = k.String()
 		}
 		line, col := keyPosition(data, und[0])
-		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, license, stage, cxx, source, sources_from, patches, deps, options, target)",
+		return nil, fmt.Errorf("%s:%d:%d: unknown key %s (known: name, version, description, license, stage, cxx, freestanding, source, sources_from, patches, deps, options, target)",
 			path, line, col, strings.Join(keys, ", "))
 	}
 	rc.File = path

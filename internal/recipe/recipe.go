@@ -72,8 +72,14 @@ type Recipe struct {
 	Stage   string `toml:"stage"`
 	// CXX says the recipe compiles C++: its stage's implicit_cxx packages
 	// (the C++ compiler and runtime) become inputs.
-	CXX     bool     `toml:"cxx"`
-	Sources []Source `toml:"source"`
+	CXX bool `toml:"cxx"`
+	// Freestanding says nothing the recipe builds sees the target's libc
+	// (a kernel): its stage's implicit packages (cc, with the musl sysroot
+	// it waits for) are not inputs, so under a seed it starts at once. Its
+	// build programs still get a host compiler: the seed's clang, or the
+	// seedless_implicit packages under a seedless toolchain.
+	Freestanding bool     `toml:"freestanding"`
+	Sources      []Source `toml:"source"`
 	// SourcesFrom names the recipe whose sources this one builds from
 	// (busybox-tools builds busybox's tarball with another applet list).
 	SourcesFrom string `toml:"sources_from"`
