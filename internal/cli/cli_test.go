@@ -194,3 +194,12 @@ func TestSubcommands(t *testing.T) {
 		}
 	}
 }
+
+// The verb table is help's order: kept sorted by hand, checked here.
+func TestVerbsSorted(t *testing.T) {
+	for i := 1; i < len(verbs); i++ {
+		if verbs[i-1].name >= verbs[i].name {
+			t.Errorf("verbs: %q before %q; keep the table sorted", verbs[i-1].name, verbs[i].name)
+		}
+	}
+}
