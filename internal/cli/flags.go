@@ -37,12 +37,13 @@ type opts struct {
 	check func() error
 }
 
-// The flag groups a verb takes; each implies the ones before it.
+// The flags a verb takes, as levels: each adds its group to the ones
+// before it (0: none of them).
 const (
-	withProject = 1 << iota // --store, --root, --recipes, --toolchain
-	withTargets             // --target, repeatable
-	withBuild               // -j, --keep-going, --offline
-	withCache               // --cache, --cache-timeout: substitute from binary caches
+	withProject = iota + 1 // --store, --root, --recipes, --toolchain
+	withTargets            // --target, repeatable
+	withBuild              // -j, --keep-going, --offline
+	withCache              // --cache, --cache-timeout: substitute from binary caches
 )
 
 // cacheFlags are what build, image and boot take to substitute.
@@ -52,30 +53,30 @@ type cacheFlags struct {
 	timeout time.Duration
 }
 
-// flags is a verb's flag set with the groups asked for.
-func (o *opts) flags(e *Env, name, args, help string, groups int) *flag.FlagSet {
+// flags is a verb's flag set with the groups up to level.
+func (o *opts) flags(e *Env, name, args, help string, level int) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(e.Stderr, "usage: stalix-build %s %s\n\n%s\n\nflags:\n", name, args, help)
 		fs.PrintDefaults()
 	}
-	if groups == 0 {
+	if level == 0 {
 		return fs
 	}
 	fs.StringVar(&o.store, "store", "", "store directory (default $STALIX_STORE or the user cache dir)")
 	fs.Var(&o.overlays, "recipes", "a recipe overlay tree that shadows built-in recipes (repeatable)")
 	fs.StringVar(&o.root, "root", "", "project root holding recipes/, stages/ and profiles/ (default: $STALIX_ROOT, else a checkout found from the working directory up, else the tree built into the binary)")
 	fs.StringVar(&o.toolchain, "toolchain", "", "build with this toolchain from stages/stages.toml instead of the profile's (seed, toolchain2, toolchain3)")
-	if groups >= withTargets {
+	if level >= withTargets {
 		fs.Var(&o.targets, "target", "target architecture (repeatable; default: the profile's targets)")
 	}
-	if groups >= withBuild {
+	if level >= withBuild {
 		fs.IntVar(&o.jobs, "j", runtime.NumCPU(), "jobs: builds and make jobs at once, machine-wide")
 		fs.BoolVar(&o.keepGoing, "keep-going", false, "build everything that does not depend on a failure")
 		fs.BoolVar(&o.offline, "offline", false, "never download: fail at once listing missing sources")
 	}
-	if groups >= withCache {
+	if level >= withCache {
 		o.cache.on = true
 		fs.Var(&o.cache.urls, "cache", "binary cache to fetch missing nodes from before building them (repeatable; also $STALIX_CACHES): http(s)://HOST/PATH or file:///DIR")
 		fs.DurationVar(&o.cache.timeout, "cache-timeout", cache.DefaultTimeout, "how long a cache may take to answer before this run gives it up")
