@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"stalix.dev/stalix-build/internal/atomicfile"
 	"stalix.dev/stalix-build/internal/profile"
 	"stalix.dev/stalix-build/internal/qemu"
 )
@@ -49,25 +51,11 @@ func Screen(ctx context.Context, m qemu.Machine, prof *profile.Profile, arch, ou
 	return res, p, nil
 }
 
-// writePNG writes img to path through a temporary file and a rename.
+// writePNG writes img to path whole or not at all: out/ is summed
+// (SHA256SUMS), so a half-written screendump must never stand there.
 func writePNG(path string, img image.Image) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".screen-*.png")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := png.Encode(tmp, img); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 }

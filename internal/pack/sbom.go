@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"stalix.dev/stalix-build/internal/atomicfile"
 	"stalix.dev/stalix-build/internal/compose"
 	"stalix.dev/stalix-build/internal/sbom"
 )
@@ -34,7 +35,7 @@ func (p *Packer) WriteSBOM(arch, out string, a *Artifacts) error {
 	if err != nil {
 		return err
 	}
-	return atomicWrite(filepath.Join(out, p.Profile.Name+"-"+arch+sbom.Ext), func(w io.Writer) error {
+	return atomicfile.Write(filepath.Join(out, p.Profile.Name+"-"+arch+sbom.Ext), func(w io.Writer) error {
 		_, err := w.Write(doc)
 		return err
 	})

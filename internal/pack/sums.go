@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"stalix.dev/stalix-build/internal/atomicfile"
 	"stalix.dev/stalix-build/internal/store"
 )
 
@@ -34,7 +35,7 @@ func WriteSums(out string) error {
 		}
 		fmt.Fprintf(&b, "%s  %s\n", sum, n)
 	}
-	return atomicWrite(filepath.Join(out, "SHA256SUMS"), func(w io.Writer) error {
+	return atomicfile.Write(filepath.Join(out, "SHA256SUMS"), func(w io.Writer) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	})

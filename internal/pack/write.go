@@ -9,6 +9,7 @@ import (
 	"stalix.dev/stalix-build/image/disk"
 	"stalix.dev/stalix-build/image/initramfs"
 	"stalix.dev/stalix-build/image/rootfs"
+	"stalix.dev/stalix-build/internal/atomicfile"
 	"stalix.dev/stalix-build/internal/compose"
 	"stalix.dev/stalix-build/internal/install"
 	"stalix.dev/stalix-build/internal/profile"
@@ -59,20 +60,20 @@ func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string, 
 	path := func(ext string) string { return filepath.Join(out, prof.Name+"-"+arch+ext) }
 	if c := prof.Outputs.Initramfs; c != nil {
 		a.Initramfs = path(".initramfs.cpio." + map[string]string{"zstd": "zst", "gzip": "gz"}[c.Compression])
-		if err := atomicWrite(a.Initramfs, func(w io.Writer) error { return initramfs.WriteInitramfs(w, t, c.Compression) }); err != nil {
+		if err := atomicfile.Write(a.Initramfs, func(w io.Writer) error { return initramfs.WriteInitramfs(w, t, c.Compression) }); err != nil {
 			return nil, fmt.Errorf("initramfs: %w", err)
 		}
 	}
 	if prof.Outputs.Tar != nil {
 		a.Tar = path(".tar.zst")
-		if err := atomicWrite(a.Tar, func(w io.Writer) error { return rootfs.WriteTar(w, t, "zstd") }); err != nil {
+		if err := atomicfile.Write(a.Tar, func(w io.Writer) error { return rootfs.WriteTar(w, t, "zstd") }); err != nil {
 			return nil, fmt.Errorf("rootfs tarball: %w", err)
 		}
 	}
 	if realm.Kernel != nil {
 		a.Kernel = path(".vmlinuz")
 		src := filepath.Join(s.Path(realm.Kernel.Base()), "boot", "vmlinuz")
-		if err := atomicWrite(a.Kernel, func(w io.Writer) error { return copyInto(w, src) }); err != nil {
+		if err := atomicfile.Write(a.Kernel, func(w io.Writer) error { return copyInto(w, src) }); err != nil {
 			return nil, fmt.Errorf("kernel: %w", err)
 		}
 	}
@@ -86,7 +87,7 @@ func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string, 
 			return nil, err
 		}
 		a.Disk = path(".img")
-		err = atomicFile(a.Disk, func(tmp string) error {
+		err = atomicfile.WriteNamed(a.Disk, func(tmp string) error {
 			_, err := disk.WriteDisk(tmp, disk.Spec{
 				Size: size, ESPSize: esp, Arch: arch, Kernel: a.Kernel, Tree: t, RootLabel: root.Label, RootPartUUID: root.PartUUID,
 				Seed: []byte(realm.Base), WorkDir: filepath.Join(s.Dir, ".build"), Mke2fs: p.Mke2fs,
@@ -98,4 +99,15 @@ func (p *Packer) images(s *store.Store, realm *compose.Realm, arch, out string, 
 		}
 	}
 	return a, nil
+}
+
+// copyInto copies the file src to w (the kernel into out/).
+func copyInto(w io.Writer, src string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }

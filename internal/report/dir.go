@@ -3,7 +3,6 @@ package report
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"stalix.dev/stalix-build/internal/atomicfile"
 )
 
 // Runs keeps the last keepRuns runs' directories; older ones go.
@@ -108,7 +109,7 @@ func (d *Dir) Finish(r *Run) (err error) {
 		return fmt.Errorf("%s: %w", d.Log.Name(), err)
 	}
 	html := filepath.Join(d.Path, HTMLName)
-	if err := writeAtomic(html, r.WriteHTML); err != nil {
+	if err := atomicfile.Write(html, r.WriteHTML); err != nil {
 		return fmt.Errorf("%s: %w", html, err)
 	}
 	root, name := filepath.Split(d.Path)
@@ -138,21 +139,4 @@ func Last(root string) (string, error) {
 		return "", fmt.Errorf("the last report is gone: %w", err)
 	}
 	return p, nil
-}
-
-func writeAtomic(path string, fill func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	err = fill(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }
